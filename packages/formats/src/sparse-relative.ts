@@ -6,7 +6,7 @@
  * layers in AlexNet; quantprune's defaults are 4 bits for conv and 5 for fc ({@link defaultIndexBits}).
  * A filler is a pruned element, so it stores that element's own (zero) value or code. Fillers are also added
  * after the last stored value until fewer than `2^indexBits` elements remain, so the entries always span the whole
- * tensor: a decoder can then bound the element count by the entry count (`n ≤ (entries + 1)·2^indexBits`) and
+ * tensor: a decoder can then bound the element count by the entry count (`n < (entries + 1)·2^indexBits`) and
  * never allocates more than the file justifies.
  */
 import { FormatError } from './errors.ts';

@@ -578,7 +578,7 @@ export function validateTensorEncoding(value: unknown, shape: readonly number[],
   }
   // Every entry is a distinct element; relative entries span the tensor, which bounds n by the entry count.
   const count = int(e['count'], 'encoding.count', 0, n);
-  if (sparse?.kind === 'relative' && n > (count + 1) * 2 ** sparse.indexBits) {
+  if (sparse?.kind === 'relative' && n > (count + 1) * 2 ** sparse.indexBits - 1) {
     fail(`${count} relative-index entries of ${sparse.indexBits} bits cannot span ${n} elements`);
   }
   if (!sparse && count !== n) fail(`a dense tensor stores all ${n} elements, encoding.count is ${count}`);
