@@ -32,16 +32,15 @@ export function packedByteLength(count: number, bits: number): number {
 export function packBits(codes: ArrayLike<number>, bits: number): Uint8Array {
   checkBits('packBits', bits);
   const n = codes.length;
-  const out = new Uint8Array(Math.ceil((n * bits) / 8));
   const max = (1 << bits) - 1;
+  if (codes instanceof Uint8Array && 8 % bits === 0) return packBytesAligned(codes, bits, max);
+  const out = new Uint8Array(Math.ceil((n * bits) / 8));
   let acc = 0; // pending bits, LSB first
   let accBits = 0;
   let o = 0;
   for (let i = 0; i < n; i++) {
     const c = codes[i]!;
-    if (!(c >= 0 && c <= max && Number.isInteger(c))) {
-      throw new RangeError(`packBits: code at index ${i} must be an integer in [0, ${max}] for ${bits}-bit packing, got ${c}`);
-    }
+    if (!(c >= 0 && c <= max && Number.isInteger(c))) throw badCode(i, c, bits);
     acc |= c << accBits;
     accBits += bits;
     while (accBits >= 8) {
@@ -52,6 +51,39 @@ export function packBits(codes: ArrayLike<number>, bits: number): Uint8Array {
   }
   if (accBits > 0) out[o] = acc & 0xff;
   return out;
+}
+
+// Fast path: Uint8Array codes and k ∈ {1, 2, 4, 8}, where codes never straddle bytes.
+function packBytesAligned(codes: Uint8Array, bits: number, max: number): Uint8Array {
+  const n = codes.length;
+  let or = 0;
+  for (let i = 0; i < n; i++) or |= codes[i]!;
+  if (or > max) {
+    const i = codes.findIndex((c) => c > max);
+    throw badCode(i, codes[i]!, bits);
+  }
+  if (bits === 8) return codes.slice();
+  const out = new Uint8Array(Math.ceil((n * bits) / 8));
+  const whole = n - (n % 8);
+  let o = 0;
+  let i = 0;
+  if (bits === 4) {
+    for (; i < whole; i += 2) out[o++] = codes[i]! | (codes[i + 1]! << 4);
+  } else if (bits === 2) {
+    for (; i < whole; i += 4) out[o++] = codes[i]! | (codes[i + 1]! << 2) | (codes[i + 2]! << 4) | (codes[i + 3]! << 6);
+  } else {
+    for (; i < whole; i += 8) {
+      out[o++] =
+        codes[i]! | (codes[i + 1]! << 1) | (codes[i + 2]! << 2) | (codes[i + 3]! << 3) |
+        (codes[i + 4]! << 4) | (codes[i + 5]! << 5) | (codes[i + 6]! << 6) | (codes[i + 7]! << 7);
+    }
+  }
+  for (; i < n; i++) out[(i * bits) >>> 3]! |= codes[i]! << ((i * bits) & 7);
+  return out;
+}
+
+function badCode(i: number, c: number, bits: number): RangeError {
+  return new RangeError(`packBits: code at index ${i} must be an integer in [0, ${(1 << bits) - 1}] for ${bits}-bit packing, got ${c}`);
 }
 
 /**
@@ -77,24 +109,41 @@ export function unpackBits(packed: Uint8Array, bits: number, count: number): Uin
     out.set(packed.subarray(0, count));
     return out;
   }
-  if (bits === 1 || bits === 2 || bits === 4) {
-    // Codes never straddle bytes: a fixed number of codes per byte.
+  // k ∈ {1, 2, 4}: codes never straddle bytes; unrolled per byte.
+  if (bits === 4 || bits === 2 || bits === 1) {
     const perByte = 8 / bits;
-    const mask = (1 << bits) - 1;
-    const whole = Math.floor(count / perByte);
+    const whole = count - (count % perByte);
     let o = 0;
-    for (let b = 0; b < whole; b++) {
-      let byte = packed[b]!;
-      for (let j = 0; j < perByte; j++) {
-        out[o++] = byte & mask;
-        byte >>>= bits;
+    let p = 0;
+    if (bits === 4) {
+      for (; o < whole; o += 2) {
+        const byte = packed[p++]!;
+        out[o] = byte & 15;
+        out[o + 1] = byte >>> 4;
+      }
+    } else if (bits === 2) {
+      for (; o < whole; o += 4) {
+        const byte = packed[p++]!;
+        out[o] = byte & 3;
+        out[o + 1] = (byte >>> 2) & 3;
+        out[o + 2] = (byte >>> 4) & 3;
+        out[o + 3] = byte >>> 6;
+      }
+    } else {
+      for (; o < whole; o += 8) {
+        const byte = packed[p++]!;
+        out[o] = byte & 1;
+        out[o + 1] = (byte >>> 1) & 1;
+        out[o + 2] = (byte >>> 2) & 1;
+        out[o + 3] = (byte >>> 3) & 1;
+        out[o + 4] = (byte >>> 4) & 1;
+        out[o + 5] = (byte >>> 5) & 1;
+        out[o + 6] = (byte >>> 6) & 1;
+        out[o + 7] = byte >>> 7;
       }
     }
-    let byte = packed[whole] ?? 0;
-    for (; o < count; o++) {
-      out[o] = byte & mask;
-      byte >>>= bits;
-    }
+    const mask = (1 << bits) - 1;
+    for (let byte = packed[p] ?? 0; o < count; o++, byte >>>= bits) out[o] = byte & mask;
     return out;
   }
   const mask = (1 << bits) - 1;

@@ -72,7 +72,7 @@ function materialise(specs: ContainerTensorSpec[], seed: number): EncodedTensor[
       return encodeTensor({ name: spec.name, shape: spec.shape, data, ...(spec.encoding.sparse ? { sparse: spec.encoding.sparse } : {}) });
     }
     const scale = v.channels > 0 ? Float32Array.from({ length: v.channels }, () => rand()) : undefined;
-    const codes = Uint8Array.from({ length: n }, () => Math.floor(rand() * v.levels));
+    const codes = Uint8Array.from({ length: n }, () => Math.floor(rand() * (v.kind === 'levels' ? v.levels : 2 ** v.bits)));
     return encodeTensor({ name: spec.name, shape: spec.shape, codes, quantization: plannedWeightQuantization(v.bits, scale) });
   });
 }
