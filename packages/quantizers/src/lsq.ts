@@ -138,7 +138,11 @@ export function quantizeLsq(x: Float32Array, step: number, options: LsqOptions):
     codes[i] = c;
     values[i] = levels[c]!;
   }
-  const intCodes = signed ? Int8Array.from(codes, (c) => c - qn) : codes;
+  let intCodes: Uint8Array | Int8Array = codes;
+  if (signed) {
+    intCodes = new Int8Array(codes.length);
+    for (let i = 0; i < codes.length; i++) intCodes[i] = codes[i]! - qn;
+  }
   return { values, codes, levels, levelCount: levels.length, bits: options.bits, shape, axis: null, ...params, intCodes };
 }
 
