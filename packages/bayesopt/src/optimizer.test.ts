@@ -89,6 +89,13 @@ describe('BayesianOptimizer', () => {
     expect(ignoring.model!.size).toBe(8);
   });
 
+  it('takes ε-greedy exploration steps when asked to', () => {
+    const opt = new BayesianOptimizer(space, { ...fast, seed: 8, exploration: 1 });
+    run(opt, 10);
+    const seen = new Set(opt.observations.map((o) => JSON.stringify(o.x)));
+    expect(seen.size).toBe(10);
+  });
+
   it('returns distinct valid batches for parallel evaluation', () => {
     for (const batchStrategy of ['kriging-believer', 'constant-liar'] as const) {
       const opt = new BayesianOptimizer(space, { ...fast, seed: 2, batchStrategy });
@@ -126,6 +133,10 @@ describe('BayesianOptimizer', () => {
     expect(() => new BayesianOptimizer(space, { initialPoints: -1 })).toThrow(/^BayesianOptimizer: options\.initialPoints must be an integer ≥ 0, got -1$/);
     expect(() => new BayesianOptimizer(space, { acquisition: 'foo' as 'ei' })).toThrow(/^BayesianOptimizer: options\.acquisition must be one of ei, ucb, pi, got foo$/);
     expect(() => new BayesianOptimizer(space, { probes: [{ x: 20, y: 0 }] })).toThrow(/^BayesianOptimizer: options\.probes\[0\]: x must be a number in \[-5, 10\], got 20$/);
+    expect(() => new BayesianOptimizer(space, { exploration: 2 })).toThrow(/^BayesianOptimizer: options\.exploration must be a number in \[0, 1\], got 2$/);
+    expect(() => new BayesianOptimizer(space, { gpBounds: { lengthscale: [0, 1], signalVariance: [1, 2], noiseVariance: [1e-6, 1], mean: [0, 0] } })).toThrow(
+      /^BayesianOptimizer: options\.gpBounds\.lengthscale must be \[lower, upper\] with 0 < lower ≤ upper, got \[0,1\]$/,
+    );
     const opt = new BayesianOptimizer(space);
     expect(() => opt.ask(0)).toThrow(/^BayesianOptimizer\.ask: q must be an integer ≥ 1, got 0$/);
     expect(() => opt.tell({ x: 0 }, 1)).toThrow(/^BayesianOptimizer\.tell: y must be a number in \[0, 15\], got undefined$/);

@@ -4,7 +4,7 @@
 // part of the JSON state, so a resumed run continues exactly like an uninterrupted one.
 import { acquisitionValue, type AcquisitionGradient, type AcquisitionName } from './acquisition.ts';
 import { minimizeBounded } from './bounded-lbfgs.ts';
-import { GaussianProcess } from './gp.ts';
+import { DEFAULT_GP_BOUNDS, GaussianProcess, type GpBounds } from './gp.ts';
 import type { KernelName } from './kernel.ts';
 import { latinHypercube } from './lhs.ts';
 import { Random, type RandomState } from './random.ts';
@@ -59,6 +59,14 @@ export interface OptimizerOptions {
   readonly candidates?: number | undefined;
   /** Random starts screened by likelihood at each hyper-parameter fit (see GpFitOptions.restarts). @default 8 */
   readonly gpRestarts?: number | undefined;
+  /** Box of the GP hyper-parameters (unit-cube inputs, standardised outputs). @default DEFAULT_GP_BOUNDS */
+  readonly gpBounds?: GpBounds | undefined;
+  /**
+   * Probability ε that a model-based suggestion is a pure exploration step (the candidate with the largest
+   * posterior standard deviation) instead of the acquisition maximiser: ε-greedy BO (De Ath et al., "Greed is
+   * good", ACM TELO 2021). Off by default: it did not help on the benchmarks (see README). @default 0
+   */
+  readonly exploration?: number | undefined;
 }
 
 /** Options after defaults are applied, as stored in {@link OptimizerState}. */
@@ -77,6 +85,8 @@ export interface ResolvedOptimizerOptions {
   readonly failurePolicy: FailurePolicy;
   readonly candidates: number;
   readonly gpRestarts: number;
+  readonly gpBounds: GpBounds;
+  readonly exploration: number;
 }
 
 /** One evaluated point. */
@@ -145,7 +155,24 @@ function checkOptions(options: OptimizerOptions, space: EncodedSpace): ResolvedO
     failurePolicy: pick('failurePolicy', ['worst', 'ignore'], 'worst'),
     candidates: num('candidates', 2048, isInt(1), 'an integer ≥ 1'),
     gpRestarts: num('gpRestarts', 8, isInt(0), 'an integer ≥ 0'),
+    gpBounds: checkBounds(options.gpBounds ?? DEFAULT_GP_BOUNDS),
+    exploration: num('exploration', 0, (v) => v >= 0 && v <= 1, 'a number in [0, 1]'),
   };
+}
+
+function checkBounds(b: GpBounds): GpBounds {
+  const pairs = [
+    ['lengthscale', b?.lengthscale, true],
+    ['signalVariance', b?.signalVariance, true],
+    ['noiseVariance', b?.noiseVariance, true],
+    ['mean', b?.mean, false],
+  ] as const;
+  for (const [key, r, positive] of pairs) {
+    if (!Array.isArray(r) || r.length !== 2 || !Number.isFinite(r[0]) || !Number.isFinite(r[1]) || r[0] > r[1] || (positive && !(r[0] > 0))) {
+      throw new RangeError(`${NAME}: options.gpBounds.${key} must be [lower, upper] with ${positive ? '0 < ' : ''}lower ≤ upper, got ${JSON.stringify(r)}`);
+    }
+  }
+  return { lengthscale: [...b.lengthscale], signalVariance: [...b.signalVariance], noiseVariance: [...b.noiseVariance], mean: [...b.mean] };
 }
 
 function pointKey(space: EncodedSpace, p: Point): string {
@@ -367,7 +394,7 @@ export class BayesianOptimizer {
   #model(x: Float64Array, y: Float64Array): GaussianProcess {
     const count = this.#observations.length;
     if (this.#gp && this.#gpOn === count) return this.#gp;
-    const gp = new GaussianProcess(this.encoding.featureSize, { kernel: this.options.kernel });
+    const gp = new GaussianProcess(this.encoding.featureSize, { kernel: this.options.kernel, bounds: this.options.gpBounds });
     // Hyper-parameters are refitted after every observation up to 64 of them, then after every ⌊n/50⌋-th (their
     // optimum moves little per point and a fit costs O(n³) per likelihood evaluation); in between, and when
     // already fitted on exactly these observations (a second ask before tell, or after a resume), they are reused.
@@ -433,9 +460,17 @@ export class BayesianOptimizer {
     all.set(local, cand.length);
     const count = all.length / D;
     const pred = gp.predictStandardized(all);
+    const explore = this.options.exploration > 0 && this.#rng.next() < this.options.exploration;
     const values = new Float64Array(count);
-    for (let i = 0; i < count; i++) values[i] = score(pred.mean[i]!, pred.variance[i]!);
+    for (let i = 0; i < count; i++) values[i] = explore ? pred.variance[i]! : score(pred.mean[i]!, pred.variance[i]!);
     const order = Array.from({ length: count }, (_, i) => i).sort((a, b) => values[b]! - values[a]! || a - b);
+    if (explore) {
+      const taken = new Set<string>([...this.#observations.map((o) => pointKey(enc, o.x)), ...this.#pending.map((p) => pointKey(enc, p))]);
+      for (const idx of order) {
+        const p = enc.fromFeatures(all.subarray(idx * D, idx * D + D));
+        if (!taken.has(pointKey(enc, p))) return p;
+      }
+    }
 
     // 2. Refine the best few candidates over their continuous coordinates with bounded L-BFGS.
     const taken = new Set<string>([...this.#observations.map((o) => pointKey(enc, o.x)), ...this.#pending.map((p) => pointKey(enc, p))]);
