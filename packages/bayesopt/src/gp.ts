@@ -100,22 +100,8 @@ export function gpLogMarginalLikelihood(
   const sf2 = Math.exp(theta[d]!);
   const sn2 = Math.exp(theta[d + 1]!);
   const m = theta[d + 2]!;
-  const kmat = new Float64Array(n * n);
   const gmat = grad ? new Float64Array(n * n) : undefined;
-  const t: KernelTerms = { k: 0, g: 0 };
-  for (let i = 0; i < n; i++) {
-    kmat[i * n + i] = sf2 + sn2;
-    for (let j = 0; j < i; j++) {
-      let r2 = 0;
-      for (let c = 0; c < d; c++) {
-        const diff = x[i * d + c]! - x[j * d + c]!;
-        r2 += diff * diff * invL2[c]!;
-      }
-      kernelTerms(kernel, r2, t);
-      kmat[i * n + j] = kmat[j * n + i] = sf2 * t.k;
-      if (gmat) gmat[i * n + j] = sf2 * t.g;
-    }
-  }
+  const kmat = kernelMatrix(x, n, d, kernel, invL2, sf2, sn2, gmat);
   const { factor: l } = choleskyWithJitter(kmat, n);
   const alpha = new Float64Array(n);
   for (let i = 0; i < n; i++) alpha[i] = y[i]! - m;
@@ -362,21 +348,8 @@ export class GaussianProcess {
     const invL2 = new Float64Array(d);
     for (let j = 0; j < d; j++) invL2[j] = Math.exp(-2 * th[j]!);
     const sf2 = Math.exp(th[d]!);
-    const sn2 = Math.exp(th[d + 1]!);
     const m = th[d + 2]!;
-    const kmat = new Float64Array(n * n);
-    const t: KernelTerms = { k: 0, g: 0 };
-    for (let i = 0; i < n; i++) {
-      kmat[i * n + i] = sf2 + sn2;
-      for (let j = 0; j < i; j++) {
-        let r2 = 0;
-        for (let c = 0; c < d; c++) {
-          const diff = x[i * d + c]! - x[j * d + c]!;
-          r2 += diff * diff * invL2[c]!;
-        }
-        kmat[i * n + j] = kmat[j * n + i] = sf2 * kernelTerms(this.kernel, r2, t).k;
-      }
-    }
+    const kmat = kernelMatrix(x, n, d, this.kernel, invL2, sf2, Math.exp(th[d + 1]!));
     const { factor } = choleskyWithJitter(kmat, n);
     const alpha = new Float64Array(n);
     for (let i = 0; i < n; i++) alpha[i] = y[i]! - m;
@@ -535,4 +508,37 @@ export class GaussianProcess {
     }
     return p;
   }
+}
+
+/**
+ * Covariance matrix K + σn²I of n points (row-major, d columns) under an ARD kernel with inverse squared
+ * length-scales `invL2` and signal variance `sf2`. When `gmat` is given, its lower triangle receives
+ * sf2·g(r²), the kernel's derivative term used by the likelihood gradient.
+ */
+function kernelMatrix(
+  x: Float64Array,
+  n: number,
+  d: number,
+  kernel: KernelName,
+  invL2: Float64Array,
+  sf2: number,
+  sn2: number,
+  gmat?: Float64Array,
+): Float64Array {
+  const kmat = new Float64Array(n * n);
+  const t: KernelTerms = { k: 0, g: 0 };
+  for (let i = 0; i < n; i++) {
+    kmat[i * n + i] = sf2 + sn2;
+    for (let j = 0; j < i; j++) {
+      let r2 = 0;
+      for (let c = 0; c < d; c++) {
+        const diff = x[i * d + c]! - x[j * d + c]!;
+        r2 += diff * diff * invL2[c]!;
+      }
+      kernelTerms(kernel, r2, t);
+      kmat[i * n + j] = kmat[j * n + i] = sf2 * t.k;
+      if (gmat) gmat[i * n + j] = sf2 * t.g;
+    }
+  }
+  return kmat;
 }
