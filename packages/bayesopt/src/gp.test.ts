@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GaussianProcess, gpLogMarginalLikelihood } from './gp.ts';
+import { DEFAULT_GP_PRIOR, GaussianProcess, gpLogMarginalLikelihood, gpLogPrior } from './gp.ts';
 import { Random } from './random.ts';
 
 // Hand example: RBF, ℓ = 1, σ_f² = 1, σ_n² = 0.01, m = 0, X = [0, 1], y = [1, 2], query x* = 0.5.
@@ -61,13 +61,13 @@ describe('GaussianProcess posterior', () => {
     }
   });
 
-  it('survives duplicated inputs (escalating jitter) and fits hyper-parameters that raise the likelihood', () => {
+  it('survives duplicated inputs (escalating jitter) and fits hyper-parameters that raise the likelihood (no prior)', () => {
     const rng = new Random(4);
     const n = 20;
     const x = Float64Array.from({ length: n * 2 }, () => rng.next());
     x.copyWithin(2, 0, 2); // point 1 duplicates point 0
     const y = Float64Array.from({ length: n }, (_, i) => Math.cos(3 * x[2 * i]!) * x[2 * i + 1]!);
-    const gp = new GaussianProcess(2, { kernel: 'matern52' });
+    const gp = new GaussianProcess(2, { kernel: 'matern52', prior: null });
     gp.fit(x, y, { rng, restarts: 4 });
     const fitted = gp.logMarginalLikelihood;
     const start = new GaussianProcess(2).fit(x, y, { fixed: gp.defaultTheta() }).logMarginalLikelihood;
@@ -97,5 +97,48 @@ describe('gpLogMarginalLikelihood gradient', () => {
         expect(Math.abs(fd - grad[k]!)).toBeLessThan(1e-5 * Math.max(1, Math.abs(fd)));
       }
     }
+  });
+});
+
+describe('gpLogPrior (Gamma priors, MAP fit)', () => {
+  it('matches hand-computed values and central finite differences', () => {
+    // θ = 0: ℓ = σ_f² = σ_n² = 1, so each term is −rate: −6 − 0.15 − 0.05 (hand computation).
+    expect(gpLogPrior([0, 0, 0, 0], 1, DEFAULT_GP_PRIOR)).toBeCloseTo(-6.2, 14);
+    // ℓ = 0.5, σ_f² = 2, σ_n² = 0.01: (2 ln 0.5 − 3) + (ln 2 − 0.3) + (0.1 ln 0.01 − 0.0005) = −4.454164199158755 (evaluated in CPython)
+    expect(gpLogPrior([Math.log(0.5), Math.log(2), Math.log(0.01), 0.3], 1, DEFAULT_GP_PRIOR)).toBeCloseTo(-4.454164199158755, 12);
+    expect(gpLogPrior([1, 2, 3, 4], 1, { lengthscale: null, signalVariance: null, noiseVariance: null })).toBe(0);
+    expect(() => new GaussianProcess(1, { prior: { ...DEFAULT_GP_PRIOR, noiseVariance: { shape: 1, rate: -1 } } })).toThrow(
+      /^GaussianProcess: options\.prior\.noiseVariance must be null or \{ shape > 0, rate ≥ 0 \}, got \{"shape":1,"rate":-1\}$/,
+    );
+    const th = [Math.log(0.3), Math.log(1.7), Math.log(0.8), Math.log(0.02), -0.4];
+    const grad = new Float64Array(5);
+    gpLogPrior(th, 2, DEFAULT_GP_PRIOR, grad);
+    expect(grad[4]).toBe(0); // the constant mean has a flat prior
+    for (let k = 0; k < th.length; k++) {
+      const h = 1e-6;
+      const up = [...th];
+      const dn = [...th];
+      up[k] = up[k]! + h;
+      dn[k] = dn[k]! - h;
+      const fd = (gpLogPrior(up, 2, DEFAULT_GP_PRIOR) - gpLogPrior(dn, 2, DEFAULT_GP_PRIOR)) / (2 * h);
+      expect(Math.abs(fd - grad[k]!)).toBeLessThan(1e-7 * Math.max(1, Math.abs(fd)));
+    }
+  });
+
+  it('keeps the length-scale of a dimension without variation moderate where maximum likelihood runs to the bound', () => {
+    // y depends on x0 only: the likelihood alone is maximised by an ever longer ℓ_1 (up to the box, 100); the
+    // Gamma(3, 6) prior (mean 0.5) holds it near a unit-cube scale, which keeps the GP uncertain along x1.
+    const rng = new Random(6);
+    const n = 16;
+    const x = Float64Array.from({ length: n * 2 }, () => rng.next());
+    const y = Float64Array.from({ length: n }, (_, i) => Math.sin(6 * x[2 * i]!));
+    const ml = new GaussianProcess(2, { prior: null }).fit(x, y, { rng: new Random(1), restarts: 4 });
+    const map = new GaussianProcess(2).fit(x, y, { rng: new Random(1), restarts: 4 });
+    expect(ml.hyperparameters().lengthscales[1]).toBeGreaterThan(20);
+    expect(map.hyperparameters().lengthscales[1]).toBeLessThan(2);
+    // The MAP fit maximises likelihood + prior: it beats the ML fit on that objective and loses on the likelihood.
+    const post = (gp: GaussianProcess): number => gp.logMarginalLikelihood + gpLogPrior(gp.theta(), 2, DEFAULT_GP_PRIOR);
+    expect(post(map)).toBeGreaterThan(post(ml));
+    expect(ml.logMarginalLikelihood).toBeGreaterThan(map.logMarginalLikelihood);
   });
 });

@@ -1,7 +1,8 @@
 // Gaussian-process regression with a constant mean, an ARD stationary kernel and Gaussian noise
 // (Rasmussen & Williams 2006, Algorithm 2.1). Inputs are expected in the unit cube; outputs are standardised to
 // zero mean and unit variance before fitting. Hyper-parameters θ = [log ℓ_1 … log ℓ_D, log σ_f², log σ_n², m]
-// maximise the log marginal likelihood (R&W eq. 5.8, gradient eq. 5.9) by multi-start bounded L-BFGS.
+// maximise the log marginal likelihood (R&W eq. 5.8, gradient eq. 5.9) plus Gamma log priors on ℓ, σ_f² and σ_n²
+// (a MAP estimate, as BoTorch's classic defaults) by multi-start bounded L-BFGS.
 import { minimizeBounded } from './bounded-lbfgs.ts';
 import { kernelTerms, type KernelName, type KernelTerms } from './kernel.ts';
 import { choleskyWithJitter, dotRows, inverseFromCholesky, solveLowerInPlace, solveLowerTransposeInPlace } from './linalg.ts';
@@ -41,6 +42,87 @@ export const DEFAULT_GP_BOUNDS: GpBounds = {
   mean: [-5, 5],
 };
 
+/** A Gamma(shape, rate) prior on a positive hyper-parameter p: log density (shape − 1)·log p − rate·p + const. */
+export interface GammaPrior {
+  /** Shape α > 0. */
+  readonly shape: number;
+  /** Rate β ≥ 0 (mean α/β, mode (α − 1)/β for α ≥ 1). */
+  readonly rate: number;
+}
+
+/**
+ * Priors on the GP hyper-parameters (unit-cube inputs, standardised outputs); `null` leaves one flat.
+ * With priors, `fit` maximises the log posterior (log marginal likelihood + log prior, a MAP estimate)
+ * instead of the likelihood alone.
+ */
+export interface GpPrior {
+  /** Prior of every ARD length-scale ℓ. */
+  readonly lengthscale: GammaPrior | null;
+  /** Prior of the signal variance σ_f². */
+  readonly signalVariance: GammaPrior | null;
+  /** Prior of the noise variance σ_n². */
+  readonly noiseVariance: GammaPrior | null;
+}
+
+/** Default priors: see the README (Numerics) for why these values. */
+export const DEFAULT_GP_PRIOR: GpPrior = {
+  lengthscale: { shape: 3, rate: 6 },
+  signalVariance: { shape: 2, rate: 0.15 },
+  noiseVariance: { shape: 1.1, rate: 0.05 },
+};
+
+/**
+ * Log density (up to a constant) of θ under independent Gamma priors on ℓ_j, σ_f² and σ_n², evaluated at the
+ * natural values e^θ (as GPyTorch/BoTorch do: no Jacobian term), and optionally its gradient in θ:
+ * ∂/∂θ [(α − 1)θ − β e^θ] = (α − 1) − β e^θ.
+ *
+ * @param theta - [log ℓ_1 … log ℓ_d, log σ_f², log σ_n², m]
+ * @param d - input dimension
+ * @param prior - the priors (`null` entries are flat)
+ * @param grad - if given (length d + 3), receives ∂/∂θ
+ * @returns the log prior density up to a constant
+ * @example
+ * ```ts
+ * gpLogPrior([0, 0, 0, 0], 1, DEFAULT_GP_PRIOR); // −6 − 0.15 − 0.05 at ℓ = σ_f² = σ_n² = 1
+ * ```
+ */
+export function gpLogPrior(theta: ArrayLike<number>, d: number, prior: GpPrior, grad?: Float64Array): number {
+  grad?.fill(0);
+  let value = 0;
+  const term = (i: number, p: GammaPrior | null): void => {
+    if (!p) return;
+    const t = theta[i]!;
+    const e = Math.exp(t);
+    value += (p.shape - 1) * t - p.rate * e;
+    if (grad) grad[i] = p.shape - 1 - p.rate * e;
+  };
+  for (let j = 0; j < d; j++) term(j, prior.lengthscale);
+  term(d, prior.signalVariance);
+  term(d + 1, prior.noiseVariance);
+  return value;
+}
+
+/**
+ * Validates a prior (internal; shared by the GP and the optimiser).
+ *
+ * @param prior - the prior to check
+ * @param where - message prefix naming the function and argument
+ * @returns a copy of the prior
+ * @throws RangeError if an entry is neither null nor a Gamma prior with shape > 0 and rate ≥ 0
+ */
+export function checkGpPrior(prior: GpPrior | null, where: string): GpPrior | null {
+  if (prior === null) return null;
+  const keys = ['lengthscale', 'signalVariance', 'noiseVariance'] as const;
+  for (const key of keys) {
+    const g = prior?.[key];
+    if (g === null) continue;
+    if (typeof g !== 'object' || !(Number.isFinite(g.shape) && g.shape > 0) || !(Number.isFinite(g.rate) && g.rate >= 0)) {
+      throw new RangeError(`${where}.${key} must be null or { shape > 0, rate ≥ 0 }, got ${JSON.stringify(g)}`);
+    }
+  }
+  return { lengthscale: prior.lengthscale, signalVariance: prior.signalVariance, noiseVariance: prior.noiseVariance };
+}
+
 /** Options of {@link GaussianProcess}. */
 export interface GpOptions {
   /** @default 'matern52' */
@@ -49,13 +131,15 @@ export interface GpOptions {
   readonly standardize?: boolean | undefined;
   /** Hyper-parameter box. @default DEFAULT_GP_BOUNDS */
   readonly bounds?: GpBounds | undefined;
+  /** Hyper-parameter priors (MAP fit); `null` for a plain maximum-likelihood fit. @default DEFAULT_GP_PRIOR */
+  readonly prior?: GpPrior | null | undefined;
 }
 
 /** Options of {@link GaussianProcess.fit}. */
 export interface GpFitOptions {
   /** Generator for random restarts (required when `restarts > 0`). */
   readonly rng?: Random | undefined;
-  /** Random starts screened by likelihood besides the warm/default start; the most likely one is descended too. @default 2 */
+  /** Random starts screened by log posterior besides the warm/default start; the most probable one is descended too. @default 2 */
   readonly restarts?: number | undefined;
   /** Start here (a θ vector from {@link GaussianProcess.theta}) instead of the default start. */
   readonly warmStart?: ArrayLike<number> | undefined;
@@ -158,6 +242,7 @@ export class GaussianProcess {
   readonly kernel: KernelName;
   readonly #standardize: boolean;
   readonly #bounds: GpBounds;
+  readonly #prior: GpPrior | null;
   #x: Float64Array = new Float64Array(0);
   #y: Float64Array = new Float64Array(0);
   #n = 0;
@@ -170,8 +255,8 @@ export class GaussianProcess {
 
   /**
    * @param dimension - input dimension (integer ≥ 1)
-   * @param options - kernel, output standardisation and hyper-parameter box
-   * @throws RangeError if `dimension` is not a positive integer
+   * @param options - kernel, output standardisation, hyper-parameter box and priors
+   * @throws RangeError if `dimension` is not a positive integer or a prior is invalid
    */
   constructor(dimension: number, options: GpOptions = {}) {
     if (!Number.isInteger(dimension) || dimension < 1) {
@@ -181,6 +266,7 @@ export class GaussianProcess {
     this.kernel = options.kernel ?? 'matern52';
     this.#standardize = options.standardize ?? true;
     this.#bounds = options.bounds ?? DEFAULT_GP_BOUNDS;
+    this.#prior = options.prior === undefined ? DEFAULT_GP_PRIOR : checkGpPrior(options.prior, 'GaussianProcess: options.prior');
     this.#theta = this.defaultTheta();
   }
 
@@ -296,10 +382,16 @@ export class GaussianProcess {
     const restarts = options.restarts ?? 2;
     const rng = options.rng;
     if (restarts > 0 && !rng) throw new RangeError('GaussianProcess.fit: options.rng is required when restarts > 0');
+    // Maximise the log posterior log p(y | θ) + log p(θ) (the likelihood alone when there is no prior).
+    const prior = this.#prior;
+    const gPrior = new Float64Array(d + 3);
+    const logPosterior = (th: Float64Array): number =>
+      gpLogMarginalLikelihood(x, y, d, this.kernel, th) + (prior ? gpLogPrior(th, d, prior) : 0);
     const objective = (th: Float64Array, g: Float64Array): number => {
-      const v = -gpLogMarginalLikelihood(x, y, d, this.kernel, th, g);
-      for (let i = 0; i < g.length; i++) g[i] = -g[i]!;
-      return v;
+      let v = gpLogMarginalLikelihood(x, y, d, this.kernel, th, g);
+      if (prior) v += gpLogPrior(th, d, prior, gPrior);
+      for (let i = 0; i < g.length; i++) g[i] = -g[i]! - gPrior[i]!;
+      return -v;
     };
     const descend = (start: Float64Array): { x: Float64Array; value: number } =>
       minimizeBounded(objective, start, {
@@ -312,8 +404,8 @@ export class GaussianProcess {
     const first = options.warmStart ? Float64Array.from(options.warmStart) : this.defaultTheta();
     let best = descend(first);
     if (restarts > 0 && rng) {
-      // Multi-start, screened: score the default start and `restarts` random starts by the likelihood alone
-      // (no gradient, a third of the cost) and descend only from the most likely one.
+      // Multi-start, screened: score the default start and `restarts` random starts by the log posterior without
+      // its gradient (a third of the cost) and descend only from the most probable one.
       const others: Float64Array[] = options.warmStart ? [this.defaultTheta()] : [];
       for (let r = 0; r < restarts; r++) {
         // Random starts in a typical sub-box: ℓ ∈ [0.05, 2], σ_f² ∈ [0.3, 3], σ_n² ∈ [1e-6, 1e-1], m ∈ [−1, 1].
@@ -327,7 +419,7 @@ export class GaussianProcess {
       let pick: Float64Array | undefined;
       let pickValue = Number.NEGATIVE_INFINITY;
       for (const th of others) {
-        const v = gpLogMarginalLikelihood(x, y, d, this.kernel, th);
+        const v = logPosterior(th);
         if (v > pickValue) {
           pickValue = v;
           pick = th;
@@ -378,7 +470,7 @@ export class GaussianProcess {
    * @returns a new GP; this one is unchanged
    */
   withExtraData(x: Float64Array, y: Float64Array): GaussianProcess {
-    const gp = new GaussianProcess(this.dimension, { kernel: this.kernel, standardize: this.#standardize, bounds: this.#bounds });
+    const gp = new GaussianProcess(this.dimension, { kernel: this.kernel, standardize: this.#standardize, bounds: this.#bounds, prior: this.#prior });
     const n = this.#n;
     const m = y.length;
     const xs = new Float64Array((n + m) * this.dimension);

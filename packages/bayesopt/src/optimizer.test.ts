@@ -89,6 +89,42 @@ describe('BayesianOptimizer', () => {
     expect(ignoring.model!.size).toBe(8);
   });
 
+  it('restarts with a fresh design once a basin has converged, keeps the overall best, and resumes across it', () => {
+    const bowl: SearchSpace = { x: { type: 'continuous', lower: 0, upper: 1 }, y: { type: 'continuous', lower: 0, upper: 1 } };
+    const f = (p: Point): number => ((p['x'] as number) - 0.3) ** 2 + ((p['y'] as number) - 0.6) ** 2;
+    const opt = new BayesianOptimizer(bowl, { ...fast, seed: 3, restartPatience: 5 });
+    let restartAt = -1;
+    let bestBefore = Number.POSITIVE_INFINITY;
+    let saved: ReturnType<BayesianOptimizer['toJSON']> | undefined;
+    for (let i = 0; i < 40 && restartAt < 0; i++) {
+      const p = opt.ask();
+      if ((opt.toJSON().epochStart ?? 0) > 0) {
+        restartAt = i;
+        // The first point of the new epoch is a design point, not a refinement of the incumbent.
+        expect(Math.hypot((p['x'] as number) - 0.3, (p['y'] as number) - 0.6)).toBeGreaterThan(0.01);
+      } else bestBefore = Math.min(bestBefore, opt.best()?.y ?? Number.POSITIVE_INFINITY);
+      opt.tell(p, f(p));
+      if (restartAt >= 0) saved = JSON.parse(JSON.stringify(opt)) as ReturnType<BayesianOptimizer['toJSON']>;
+    }
+    // The bowl is converged well before the restart (to 1e-6 of its minimum 0).
+    expect(restartAt).toBeGreaterThan(opt.options.initialPoints);
+    expect(bestBefore).toBeLessThan(1e-6);
+    expect(saved!.epochStart).toBe(restartAt);
+    run(opt, 10, f);
+    expect(opt.best()!.y).toBeLessThanOrEqual(bestBefore);
+    // Resume from the state saved just after the restart: the same suggestions follow.
+    const resumed = BayesianOptimizer.fromState(saved!);
+    run(resumed, 10, f);
+    expect(resumed.observations).toEqual(opt.observations);
+
+    // restartPatience: 0 never restarts; a state saved before restarts existed (no epochStart) still loads.
+    const never = new BayesianOptimizer(bowl, { ...fast, seed: 3, restartPatience: 0 });
+    run(never, restartAt + 5, f);
+    expect(never.toJSON().epochStart).toBe(0);
+    const { epochStart: _, ...legacy } = never.toJSON();
+    expect(BayesianOptimizer.fromState(legacy).ask()).toEqual(never.ask());
+  });
+
   it('takes ε-greedy exploration steps when asked to', () => {
     const opt = new BayesianOptimizer(space, { ...fast, seed: 8, exploration: 1 });
     run(opt, 10);
@@ -133,6 +169,10 @@ describe('BayesianOptimizer', () => {
     expect(() => new BayesianOptimizer(space, { initialPoints: -1 })).toThrow(/^BayesianOptimizer: options\.initialPoints must be an integer ≥ 0, got -1$/);
     expect(() => new BayesianOptimizer(space, { acquisition: 'foo' as 'ei' })).toThrow(/^BayesianOptimizer: options\.acquisition must be one of ei, ucb, pi, got foo$/);
     expect(() => new BayesianOptimizer(space, { probes: [{ x: 20, y: 0 }] })).toThrow(/^BayesianOptimizer: options\.probes\[0\]: x must be a number in \[-5, 10\], got 20$/);
+    expect(() => new BayesianOptimizer(space, { restartPatience: 1.5 })).toThrow(/^BayesianOptimizer: options\.restartPatience must be an integer ≥ 0, got 1\.5$/);
+    expect(() => new BayesianOptimizer(space, { gpPrior: { lengthscale: { shape: 0, rate: 1 }, signalVariance: null, noiseVariance: null } })).toThrow(
+      /^BayesianOptimizer: options\.gpPrior\.lengthscale must be null or \{ shape > 0, rate ≥ 0 \}, got \{"shape":0,"rate":1\}$/,
+    );
     expect(() => new BayesianOptimizer(space, { exploration: 2 })).toThrow(/^BayesianOptimizer: options\.exploration must be a number in \[0, 1\], got 2$/);
     expect(() => new BayesianOptimizer(space, { gpBounds: { lengthscale: [0, 1], signalVariance: [1, 2], noiseVariance: [1e-6, 1], mean: [0, 0] } })).toThrow(
       /^BayesianOptimizer: options\.gpBounds\.lengthscale must be \[lower, upper\] with 0 < lower ≤ upper, got \[0,1\]$/,

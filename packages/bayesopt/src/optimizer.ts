@@ -1,10 +1,11 @@
 // Ask/tell Bayesian optimisation: probes, then a space-filling design, then GP-guided suggestions that maximise an
 // acquisition function over a scrambled Sobol candidate set, perturbations of the best points, and bounded L-BFGS
-// refinement of the most promising candidates. Every random choice comes from one seeded generator whose state is
-// part of the JSON state, so a resumed run continues exactly like an uninterrupted one.
+// refinement of the most promising candidates; once a basin has converged, a restart with a fresh design and a GP
+// on the new observations only (see OptimizerOptions.restartPatience). Every random choice comes from one seeded
+// generator whose state is part of the JSON state, so a resumed run continues exactly like an uninterrupted one.
 import { acquisitionValue, type AcquisitionGradient, type AcquisitionName } from './acquisition.ts';
 import { minimizeBounded } from './bounded-lbfgs.ts';
-import { DEFAULT_GP_BOUNDS, GaussianProcess, type GpBounds } from './gp.ts';
+import { checkGpPrior, DEFAULT_GP_BOUNDS, DEFAULT_GP_PRIOR, GaussianProcess, type GpBounds, type GpPrior } from './gp.ts';
 import type { KernelName } from './kernel.ts';
 import { latinHypercube } from './lhs.ts';
 import { Random, type RandomState } from './random.ts';
@@ -57,10 +58,26 @@ export interface OptimizerOptions {
   readonly failurePolicy?: FailurePolicy | undefined;
   /** Scrambled Sobol candidates scored per suggestion. @default 2048 */
   readonly candidates?: number | undefined;
-  /** Random starts screened by likelihood at each hyper-parameter fit (see GpFitOptions.restarts). @default 8 */
+  /** Random starts screened by log posterior at each hyper-parameter fit (see GpFitOptions.restarts). @default 8 */
   readonly gpRestarts?: number | undefined;
   /** Box of the GP hyper-parameters (unit-cube inputs, standardised outputs). @default DEFAULT_GP_BOUNDS */
   readonly gpBounds?: GpBounds | undefined;
+  /** Gamma priors of the GP hyper-parameters (MAP fit), `null` for maximum likelihood. @default DEFAULT_GP_PRIOR */
+  readonly gpPrior?: GpPrior | null | undefined;
+  /**
+   * Restart once a basin has converged: when the last `restartPatience` evaluations were all local refinements
+   * of the incumbent (within half a length-scale of it) and none improved the best value significantly (see
+   * `restartTolerance`), a fresh space-filling design of `initialPoints` points is queued and from then on the GP
+   * is fitted on the new observations only, until the next restart (`best()` still covers every observation).
+   * This spends a budget that local refinement would waste on finding other basins. 0 turns restarts off.
+   * @default 10
+   */
+  readonly restartPatience?: number | undefined;
+  /**
+   * An improvement of the best value is significant for `restartPatience` if it exceeds this fraction of
+   * (median − best) of the values since the last restart. @default 1e-3
+   */
+  readonly restartTolerance?: number | undefined;
   /**
    * Probability ε that a model-based suggestion is a pure exploration step (the candidate with the largest
    * posterior standard deviation) instead of the acquisition maximiser: ε-greedy BO (De Ath et al., "Greed is
@@ -86,6 +103,9 @@ export interface ResolvedOptimizerOptions {
   readonly candidates: number;
   readonly gpRestarts: number;
   readonly gpBounds: GpBounds;
+  readonly gpPrior: GpPrior | null;
+  readonly restartPatience: number;
+  readonly restartTolerance: number;
   readonly exploration: number;
 }
 
@@ -119,6 +139,8 @@ export interface OptimizerState {
   readonly fittedOn: number;
   /** Number of hyper-parameter fits so far (restarts run on a schedule). */
   readonly fits: number;
+  /** Index of the first observation since the last restart (absent in states saved before restarts existed: 0). */
+  readonly epochStart?: number | undefined;
 }
 
 const NAME = 'BayesianOptimizer';
@@ -156,6 +178,9 @@ function checkOptions(options: OptimizerOptions, space: EncodedSpace): ResolvedO
     candidates: num('candidates', 2048, isInt(1), 'an integer ≥ 1'),
     gpRestarts: num('gpRestarts', 8, isInt(0), 'an integer ≥ 0'),
     gpBounds: checkBounds(options.gpBounds ?? DEFAULT_GP_BOUNDS),
+    gpPrior: options.gpPrior === undefined ? DEFAULT_GP_PRIOR : checkGpPrior(options.gpPrior, `${NAME}: options.gpPrior`),
+    restartPatience: num('restartPatience', 10, isInt(0), 'an integer ≥ 0'),
+    restartTolerance: num('restartTolerance', 1e-3, (v) => Number.isFinite(v) && v >= 0, 'a finite number ≥ 0'),
     exploration: num('exploration', 0, (v) => v >= 0 && v <= 1, 'a number in [0, 1]'),
   };
 }
@@ -206,6 +231,7 @@ export class BayesianOptimizer {
   #fits = 0;
   #gp: GaussianProcess | null = null;
   #gpOn = -1;
+  #epochStart = 0;
 
   /**
    * @param space - the search space
@@ -241,6 +267,7 @@ export class BayesianOptimizer {
     opt.#theta = state.theta ? Float64Array.from(state.theta) : null;
     opt.#fittedOn = state.fittedOn;
     opt.#fits = state.fits;
+    opt.#epochStart = state.epochStart ?? 0;
     return opt;
   }
 
@@ -258,6 +285,7 @@ export class BayesianOptimizer {
       theta: this.#theta ? Array.from(this.#theta) : null,
       fittedOn: this.#fittedOn,
       fits: this.#fits,
+      epochStart: this.#epochStart,
     };
   }
 
@@ -365,23 +393,61 @@ export class BayesianOptimizer {
   #next(): Point {
     const queued = this.#queue.shift();
     if (queued) return queued;
-    const ok = this.#observations.filter((o) => o.status === 'ok');
-    if (ok.length < 2) return this.#design(1)[0]!;
+    const epoch = this.#observations.slice(this.#epochStart);
+    if (epoch.filter((o) => o.status === 'ok').length < 2) return this.#design(1)[0]!;
+    if (this.#stalled(epoch)) {
+      this.#epochStart = this.#observations.length;
+      this.#theta = null;
+      this.#gp = null;
+      this.#queue.push(...this.#design(Math.max(2, this.options.initialPoints)));
+      return this.#queue.shift()!;
+    }
     return this.#suggest();
+  }
+
+  /**
+   * True when the epoch has converged on a basin: its last `restartPatience` observations all lie close to the
+   * incumbent (scaled distance Σ((x − x*)/ℓ)² below 1/4 under the fitted length-scales: local refinement, not
+   * exploration) and improved the epoch's best by no more than `restartTolerance` × (median − best) of the epoch.
+   */
+  #stalled(epoch: readonly Observation[]): boolean {
+    const { restartPatience: patience, restartTolerance: tol } = this.options;
+    const theta = this.#theta;
+    if (patience === 0 || epoch.length <= patience || !theta) return false;
+    const sign = this.options.direction === 'maximize' ? -1 : 1;
+    const values = epoch.map((o) => (o.status === 'ok' ? sign * o.y! : Number.POSITIVE_INFINITY));
+    const bestBefore = Math.min(...values.slice(0, values.length - patience));
+    const bestNow = Math.min(...values);
+    const finite = values.filter(Number.isFinite).sort((a, b) => a - b);
+    const median = finite[Math.floor((finite.length - 1) / 2)]!;
+    if (bestBefore - bestNow > tol * (median - bestNow)) return false;
+    const enc = this.encoding;
+    const D = enc.featureSize;
+    const incumbent = new Float64Array(D);
+    enc.toFeatures(epoch[values.indexOf(bestNow)]!.x, incumbent);
+    const f = new Float64Array(D);
+    for (const o of epoch.slice(-patience)) {
+      enc.toFeatures(o.x, f);
+      let r2 = 0;
+      for (let j = 0; j < D; j++) r2 += ((f[j]! - incumbent[j]!) * Math.exp(-theta[j]!)) ** 2;
+      if (r2 > 0.25) return false;
+    }
+    return true;
   }
 
   /** Training data for the GP in internal (minimisation) units. */
   #trainingData(): { x: Float64Array; y: Float64Array; best: number } {
     const sign = this.options.direction === 'maximize' ? -1 : 1;
     const enc = this.encoding;
-    const ok = this.#observations.filter((o) => o.status === 'ok');
+    const epoch = this.#observations.slice(this.#epochStart);
+    const ok = epoch.filter((o) => o.status === 'ok');
     let worst = Number.NEGATIVE_INFINITY;
     let best = Number.POSITIVE_INFINITY;
     for (const o of ok) {
       worst = Math.max(worst, sign * o.y!);
       best = Math.min(best, sign * o.y!);
     }
-    const used = this.options.failurePolicy === 'worst' ? this.#observations : ok;
+    const used = this.options.failurePolicy === 'worst' ? epoch : ok;
     const x = new Float64Array(used.length * enc.featureSize);
     const y = new Float64Array(used.length);
     used.forEach((o, i) => {
@@ -394,17 +460,18 @@ export class BayesianOptimizer {
   #model(x: Float64Array, y: Float64Array): GaussianProcess {
     const count = this.#observations.length;
     if (this.#gp && this.#gpOn === count) return this.#gp;
-    const gp = new GaussianProcess(this.encoding.featureSize, { kernel: this.options.kernel, bounds: this.options.gpBounds });
+    const gp = new GaussianProcess(this.encoding.featureSize, { kernel: this.options.kernel, bounds: this.options.gpBounds, prior: this.options.gpPrior });
     // Hyper-parameters are refitted after every observation up to 64 of them, then after every ⌊n/50⌋-th (their
     // optimum moves little per point and a fit costs O(n³) per likelihood evaluation); in between, and when
     // already fitted on exactly these observations (a second ask before tell, or after a resume), they are reused.
-    const refitEvery = count <= 64 ? 1 : Math.floor(count / 50);
+    const n = y.length;
+    const refitEvery = n <= 64 ? 1 : Math.floor(n / 50);
     if (this.#theta && count - this.#fittedOn < refitEvery) {
       gp.fit(x, y, { fixed: this.#theta });
     } else {
       // Multi-start is cheap on few points; on many, the warm start from the previous fit is usually at the optimum
       // already, so restarts run on every fifth fit only (keeps ask() fast at a few hundred observations).
-      const restarts = count <= 64 || this.#fits % 5 === 0 ? this.options.gpRestarts : 0;
+      const restarts = n <= 64 || this.#fits % 5 === 0 ? this.options.gpRestarts : 0;
       gp.fit(x, y, { rng: this.#rng, restarts, warmStart: this.#theta ?? undefined });
       this.#theta = gp.theta();
       this.#fittedOn = count;
@@ -528,7 +595,7 @@ export class BayesianOptimizer {
     const enc = this.encoding;
     const D = enc.featureSize;
     const sign = this.options.direction === 'maximize' ? -1 : 1;
-    const ok = this.#observations.filter((o) => o.status === 'ok').sort((a, b) => sign * a.y! - sign * b.y!);
+    const ok = this.#observations.slice(this.#epochStart).filter((o) => o.status === 'ok').sort((a, b) => sign * a.y! - sign * b.y!);
     const top = ok.slice(0, 5);
     const perPoint = 64;
     const out = new Float64Array(top.length * perPoint * D);
