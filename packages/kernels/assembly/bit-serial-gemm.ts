@@ -1,0 +1,108 @@
+// Bit-serial GEMM for 2-bit activations (A2) against 1-bit (W1) or 2-bit (W2) weights.
+//
+// Codes are unsigned: activation a = a0 + 2·a1, 2-bit weight w = w0 + 2·w1, 1-bit weight b ∈ {0, 1}.
+// The raw code product D = Σ_k a·w is a sum of AND-popcounts over bit planes:
+//   A2W1: D = Σ pop(a0 & b) + 2·pop(a1 & b)                       (2 popcounts per word pair)
+//   A2W2: D = Σ pop(a0 & w0) + 2·(pop(a0 & w1) + pop(a1 & w0)) + 4·pop(a1 & w1)   (4 popcounts)
+// and the epilogue maps it to integer level units: out = alpha·D + beta·Σ_k a + colTerm[n], which covers
+// any affine integer level map (e.g. DoReFa levels ×3: weights 2w − 3, activations a or 2a − 3).
+//
+// Layouts (bytes; words are u64):
+// - A: row m at a + m·w64·16, word k holds plane 0 at +k·16 and plane 1 at +k·16 + 8.
+// - W1: panels of 4 columns exactly as binaryGemm's B (panel stride w64·32, column j at +k·32 + j·8).
+// - W2: panels of 4 columns, panel stride w64·64; column j plane q of word k at +k·64 + j·16 + q·8.
+// - colTerm: int32 per column; C: row-major int32.
+
+// @ts-ignore: decorator
+@inline function rowCodeSum(pa: usize, end: usize): i32 {
+  let s0: i64 = 0;
+  let s1: i64 = 0;
+  for (let x = pa; x < end; x += 16) {
+    s0 += popcnt(load<u64>(x));
+    s1 += popcnt(load<u64>(x, 8));
+  }
+  return <i32>s0 + (<i32>s1 << 1);
+}
+
+/** A2W1 over rows [m0, m1): out = alpha·Σ a·b + beta·Σ a + colTerm[n]. */
+export function a2w1Gemm(a: usize, b: usize, c: usize, m0: i32, m1: i32, n: i32, w64: i32, alpha: i32, beta: i32, colTerm: usize): void {
+  const rowBytes = <usize>w64 << 4;
+  const panelBytes = <usize>w64 << 5;
+  const panels = (n + 3) >> 2;
+  for (let m = m0; m < m1; m++) {
+    const pa = a + <usize>m * rowBytes;
+    const end = pa + rowBytes;
+    const pc = c + ((<usize>m * <usize>n) << 2);
+    const rowTerm = beta * rowCodeSum(pa, end);
+    for (let p = 0; p < panels; p++) {
+      let s0: i64 = 0;
+      let s1: i64 = 0;
+      let s2: i64 = 0;
+      let s3: i64 = 0;
+      let x = pa;
+      let y = b + <usize>p * panelBytes;
+      do {
+        const lo = load<u64>(x);
+        const hi = load<u64>(x, 8);
+        let w = load<u64>(y);
+        s0 += popcnt(w & lo) + (popcnt(w & hi) << 1);
+        w = load<u64>(y, 8);
+        s1 += popcnt(w & lo) + (popcnt(w & hi) << 1);
+        w = load<u64>(y, 16);
+        s2 += popcnt(w & lo) + (popcnt(w & hi) << 1);
+        w = load<u64>(y, 24);
+        s3 += popcnt(w & lo) + (popcnt(w & hi) << 1);
+        x += 16;
+        y += 32;
+      } while (x < end);
+      storeBlock(pc, colTerm, p << 2, n, alpha, rowTerm, s0, s1, s2, s3);
+    }
+  }
+}
+
+/** A2W2 over rows [m0, m1): out = alpha·Σ a·w + beta·Σ a + colTerm[n]. */
+export function a2w2Gemm(a: usize, w: usize, c: usize, m0: i32, m1: i32, n: i32, w64: i32, alpha: i32, beta: i32, colTerm: usize): void {
+  const rowBytes = <usize>w64 << 4;
+  const panelBytes = <usize>w64 << 6;
+  const panels = (n + 3) >> 2;
+  for (let m = m0; m < m1; m++) {
+    const pa = a + <usize>m * rowBytes;
+    const end = pa + rowBytes;
+    const pc = c + ((<usize>m * <usize>n) << 2);
+    const rowTerm = beta * rowCodeSum(pa, end);
+    for (let p = 0; p < panels; p++) {
+      let s0: i64 = 0;
+      let s1: i64 = 0;
+      let s2: i64 = 0;
+      let s3: i64 = 0;
+      let x = pa;
+      let y = w + <usize>p * panelBytes;
+      do {
+        const a0 = load<u64>(x);
+        const a1 = load<u64>(x, 8);
+        s0 += dot2(a0, a1, load<u64>(y), load<u64>(y, 8));
+        s1 += dot2(a0, a1, load<u64>(y, 16), load<u64>(y, 24));
+        s2 += dot2(a0, a1, load<u64>(y, 32), load<u64>(y, 40));
+        s3 += dot2(a0, a1, load<u64>(y, 48), load<u64>(y, 56));
+        x += 16;
+        y += 64;
+      } while (x < end);
+      storeBlock(pc, colTerm, p << 2, n, alpha, rowTerm, s0, s1, s2, s3);
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function dot2(a0: u64, a1: u64, w0: u64, w1: u64): i64 {
+  return popcnt(w0 & a0) + ((popcnt(w1 & a0) + popcnt(w0 & a1)) << 1) + (popcnt(w1 & a1) << 2);
+}
+
+// @ts-ignore: decorator
+@inline function storeBlock(pc: usize, colTerm: usize, col: i32, n: i32, alpha: i32, rowTerm: i32, s0: i64, s1: i64, s2: i64, s3: i64): void {
+  const out = pc + (<usize>col << 2);
+  const t = colTerm + (<usize>col << 2);
+  store<i32>(out, alpha * <i32>s0 + rowTerm + load<i32>(t));
+  if (col + 1 < n) store<i32>(out, alpha * <i32>s1 + rowTerm + load<i32>(t, 4), 4);
+  if (col + 2 < n) store<i32>(out, alpha * <i32>s2 + rowTerm + load<i32>(t, 8), 8);
+  if (col + 3 < n) store<i32>(out, alpha * <i32>s3 + rowTerm + load<i32>(t, 12), 12);
+}
