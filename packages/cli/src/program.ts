@@ -1,8 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { FormatError } from '@quantprune/formats';
-import { demoCommand } from './commands/demo.ts';
+import { demoCommand, type DemoOptions } from './commands/demo.ts';
+import { evalCommand, type EvalCommandOptions } from './commands/eval.ts';
 import { inspectCommand } from './commands/inspect.ts';
 import { PRESETS, sizeCommand } from './commands/size.ts';
+import { summaryCommand } from './commands/summary.ts';
+import { trainCommand, type TrainCommandOptions } from './commands/train.ts';
 import { CliError, processIO, type CliIO } from './io.ts';
 
 /**
@@ -47,12 +50,77 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     });
 
   program
+    .command('summary')
+    .description('per-layer size table of a zoo model (shape, params, precision, bits, bytes, sparsity, MACs) and totals')
+    .argument('<model>', 'a zoo model, e.g. resnet18-imagenet-paper-a, resnet20-cifar, lenet5')
+    .option('--precision <preset>', 'fp32, bnn, xnor or dorefa (default fp32)')
+    .option('--first-last <mode>', 'fp32 (default, Paper A’s FLReal) or quantized')
+    .option('--convention <name>', 'paper-a (default) or weights-only')
+    .option('--json', 'print JSON')
+    .action((model: string, opts: { precision?: string; firstLast?: string; convention?: string; json?: boolean }) => {
+      status = summaryCommand(model, opts, io);
+    });
+
+  program
+    .command('train')
+    .description('train a zoo model on MNIST, Fashion-MNIST or CIFAR-10 with the TF.js engine (QAT under a precision preset)')
+    .option('--model <name>', 'zoo model (default lenet5)')
+    .option('--dataset <name>', 'mnist (default), fashion-mnist or cifar10')
+    .option('--precision <preset>', 'fp32 (default), bnn, xnor or dorefa')
+    .option('--first-last <mode>', 'fp32 (default, Paper A’s FLReal) or quantized')
+    .option('--dorefa-activations <variant>', 'dorefa: tanh (Paper A’s code, the preset) or clip (the DoReFa paper)')
+    .option('--epochs <n>', 'epochs (default 1)')
+    .option('--batch-size <n>', 'batch size (default 64)')
+    .option('--optimizer <name>', 'sgd (default, momentum 0.9) or adam')
+    .option('--lr <rate>', 'learning rate (default 0.01 for sgd, 0.001 for adam)')
+    .option('--momentum <m>', 'sgd momentum (default 0.9)')
+    .option('--nesterov', 'sgd with Nesterov momentum')
+    .option('--weight-decay <w>', 'L2 weight decay (default 0)')
+    .option('--schedule <name>', 'constant (default), cosine, step, or paper-a:<regime>')
+    .option('--weights <file>', 'start from a safetensors state dict or a .qpk model')
+    .option('--clip-latent <c>', 'clip latent weights of quantized layers to [-c, c] after each step')
+    .option('--checkpoint-dir <dir>', 'write <dir>/checkpoint.qpt every --checkpoint-every steps and at the end')
+    .option('--checkpoint-every <n>', 'steps between checkpoints (default 500)')
+    .option('--resume', 'continue the run in --checkpoint-dir')
+    .option('--backend <name>', 'auto (default: tfjs-node, else wasm, else cpu), node, wasm or cpu')
+    .option('--seed <n>', 'seed of the data order and augmentation (default 0)')
+    .option('--limit <n>', 'train on the first n training images')
+    .option('--test-limit <n>', 'evaluate on the first n test images')
+    .option('--data-dir <dir>', 'dataset folder (cifar10 default: $QUANTPRUNE_DATA_DIR)')
+    .option('--out <file>', 'write the trained model as a .qpk file')
+    .option('--no-progress', 'no progress bar or log lines')
+    .action(async (opts: TrainCommandOptions) => {
+      file = opts.weights ?? '';
+      status = await trainCommand(opts, io);
+    });
+
+  program
+    .command('eval')
+    .description('top-1 / top-5 accuracy and loss of a model on a dataset’s test split')
+    .option('--model <name>', 'zoo model (default lenet5)')
+    .option('--weights <file>', 'safetensors state dict or .qpk model')
+    .option('--dataset <name>', 'mnist (default), fashion-mnist or cifar10')
+    .option('--precision <preset>', 'apply a precision preset (fp32, bnn, xnor, dorefa) before evaluating')
+    .option('--first-last <mode>', 'fp32 (default) or quantized')
+    .option('--dorefa-activations <variant>', 'dorefa: tanh (the preset) or clip')
+    .option('--data-dir <dir>', 'dataset folder (cifar10 default: $QUANTPRUNE_DATA_DIR)')
+    .option('--backend <name>', 'auto (default), node, wasm or cpu')
+    .option('--limit <n>', 'evaluate on the first n test images')
+    .option('--batch-size <n>', 'images per forward pass (default 100)')
+    .option('--json', 'print JSON')
+    .action(async (opts: EvalCommandOptions) => {
+      file = opts.weights ?? '';
+      status = await evalCommand(opts, io);
+    });
+
+  program
     .command('demo')
-    .description('pack a binarized conv layer into a .qpk file, inspect it, and report binary ResNet-18 sizes')
+    .description('pack a binarized conv layer into a .qpk file, inspect it, report binary ResNet-18 sizes, and train LeNet-5 on MNIST')
     .option('--out <file>', 'where to write the demo .qpk (default: the system temp folder)')
-    .action((opts: { out?: string }) => {
+    .option('--no-train', 'skip the LeNet-5 training run on MNIST')
+    .action(async (opts: DemoOptions) => {
       file = opts.out ?? '';
-      status = demoCommand(opts, io);
+      status = await demoCommand(opts, io);
     });
 
   try {
