@@ -66,6 +66,27 @@ class Adam extends tf.AdamOptimizer {
   setLearningRate(lr: number): void {
     this.learningRate = lr;
   }
+
+  /**
+   * TF.js restores β^t with one `pow`, while training reaches it by one float32 multiplication per step; the
+   * last-bit difference changes later updates (and, in binarized layers, eventually flips signs). Recompute β^t
+   * by the same float32 multiplications, so a resumed run continues bit for bit.
+   */
+  override async setWeights(weights: { name: string; tensor: tf.Tensor }[]): Promise<void> {
+    await super.setWeights(weights);
+    const power = (beta: number): number => {
+      const b = Math.fround(beta);
+      let acc = b;
+      for (let t = 0; t < this.iterations; t++) acc = Math.fround(acc * b); // exact float32 products
+      return acc;
+    };
+    // accBeta1/2 are private in the typings (tfjs-core 4.22.0, the pinned peer)
+    const self = this as unknown as { accBeta1: tf.Variable; accBeta2: tf.Variable };
+    tf.tidy(() => {
+      self.accBeta1.assign(tf.scalar(power(this.beta1)));
+      self.accBeta2.assign(tf.scalar(power(this.beta2)));
+    });
+  }
 }
 type Inner = tf.SGDOptimizer | Momentum | Adam;
 

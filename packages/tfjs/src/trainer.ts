@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AugmentOptions, ImageDataset, NormalizeOptions } from '@quantprune/data';
 import { getParam, loadGraph, paramNames, saveGraph, setParam } from '@quantprune/graph';
-import type { EvaluateOptions, EvaluateReport, Graph, TrainHooks, TrainOptions, TrainReport, Trainer, WeightMap } from '@quantprune/graph';
+import type { Conv2dLayer, EvaluateOptions, EvaluateReport, Graph, TrainHooks, TrainOptions, TrainReport, Trainer, WeightMap } from '@quantprune/graph';
 import { initBackend, type BackendInfo, type BackendPreference } from './backend.ts';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint, type TrainingPosition } from './checkpoint.ts';
 import { compileGraph, type CompiledModel } from './compile.ts';
@@ -234,7 +234,7 @@ class Engine implements TfjsTrainer {
     }
     this.#optimizer.setFrozen(frozen);
     const beta = this.#options.softOrthogonality ?? 0;
-    const convs = beta > 0 ? this.#graph.layers.filter((l) => l.kind === 'conv2d') : [];
+    const convs = beta > 0 ? this.#graph.layers.filter((l): l is Conv2dLayer => l.kind === 'conv2d') : [];
     const compiled = this.#compiled;
     const checkpoint = this.#options.checkpoint;
     this.#progress.start(lastStep, this.#step);
@@ -255,7 +255,7 @@ class Engine implements TfjsTrainer {
             if (proximal.length > 0) loss = tf.add(loss, proximalPenalty(proximal));
             for (const c of convs) {
               const w = tf.transpose(compiled.variableByParam.get(`${c.name}.weight`)!, [3, 2, 0, 1]); // HWIO → OIHW
-              loss = tf.add(loss, tf.mul(beta, softOrthogonality(w, c.kind === 'conv2d' && c.weightQuantizer !== undefined)));
+              loss = tf.add(loss, tf.mul(beta, softOrthogonality(w, c.weightQuantizer !== undefined)));
             }
             return loss;
           },
