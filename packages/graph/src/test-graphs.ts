@@ -1,17 +1,12 @@
 // Test helpers (not tests): seeded random numbers and small layer constructors for hand-built graphs.
+import { createPrng } from './internal/prng.ts';
 import { convOutputSize } from './shape-inference.ts';
 import type { BatchNormLayer, Conv2dLayer, DenseLayer, Graph, Layer, Pad4, PreluLayer, Tensor } from './types.ts';
 
-/** Seeded uniform [0, 1) generator (mulberry32). */
+/** Seeded uniform [0, 1) generator (the package's xoshiro128**). */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const prng = createPrng(seed);
+  return () => prng.uniform();
 }
 
 /** Uniform values in [lo, hi). */

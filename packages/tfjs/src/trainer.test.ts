@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint } from './checkpoint.ts';
 import { softOrthogonality } from './losses.ts';
 import { lineProgress } from './progress.ts';
+import { rng } from './test-backends.ts';
 import { createTrainer, type TrainerOptions } from './trainer.ts';
 
 /**
@@ -15,13 +16,7 @@ import { createTrainer, type TrainerOptions } from './trainer.ts';
  * learns it in tens of steps.
  */
 function toyDataset(count: number, seed: number, split: 'train' | 'test'): ImageDataset {
-  let a = seed >>> 0;
-  const rand = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = rng(seed);
   const labels = new Uint8Array(count);
   const pixels = new Uint8Array(count * 36);
   for (let i = 0; i < count; i++) {
