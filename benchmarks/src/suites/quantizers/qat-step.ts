@@ -1,58 +1,11 @@
 // Per-step cost of straight-through quantization in a small TF.js conv training step (forward + backward +
-// SGD), on the wasm backend, as a ratio to the same step in float32.
-//
-// Stock tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel (shared/reference/environment-notes.md §1),
-// so run() registers a stride-1 one built from the backend's own Transpose and Conv2D kernels:
-// dW[fh,fw,ci,co] = Σ_{n,h,w} x[n,h+fh−p,w+fw−p,ci]·dy[n,h,w,co] is a convolution of xᵀ[ci,H,W,n] with
-// dyᵀ[Ho,Wo,n,co]. It is registered only if missing and only for this benchmark.
-import { register } from 'node:module';
+// SGD), on the wasm backend, as a ratio to the same step in float32. The backend comes from @quantprune/tfjs's
+// initBackend('wasm'), which registers tfjs-core's gradients and the fast conv-gradient kernels (stock
+// tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter; shared/reference/environment-notes.md §1).
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-wasm';
 import { steBinary, steDoReFaActivations, steDoReFaWeights, steUniform, steXnorWeights } from '@quantprune/quantizers/tfjs';
+import { initBackend } from '@quantprune/tfjs';
 import { median, type BenchSuite } from '../../harness.ts';
-
-/**
- * tfjs-core registers no gradients by itself (the @tensorflow/tfjs bundle imports register_all_gradients).
- * That file is only shipped as ESM with extensionless relative imports, which plain Node rejects, so a
- * resolve hook adds the `.js`. The gradient registry lives on globalThis, shared with the CJS tfjs-core.
- */
-async function registerAllGradients(): Promise<void> {
-  const hook = `export async function resolve(specifier, context, next) {
-    if (context.parentURL?.includes('/@tensorflow/tfjs-core/dist/') && specifier.startsWith('.') && !specifier.endsWith('.js')) {
-      return next(specifier + '.js', context);
-    }
-    return next(specifier, context);
-  }`;
-  register(`data:text/javascript,${encodeURIComponent(hook)}`);
-  await import('@tensorflow/tfjs-core/dist/register_all_gradients.js' as string);
-}
-
-function registerWasmConvBackpropFilter(): void {
-  if (tf.getKernel('Conv2DBackpropFilter', 'wasm')) return;
-  const transpose = tf.getKernel('Transpose', 'wasm')!.kernelFunc;
-  const conv = tf.getKernel('Conv2D', 'wasm')!.kernelFunc;
-  tf.registerKernel({
-    kernelName: 'Conv2DBackpropFilter',
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-      const { strides, pad, filterShape } = attrs as unknown as { strides: number | [number, number]; pad: string | number; filterShape: number[] };
-      const [fh, fw] = filterShape as [number, number];
-      const s = typeof strides === 'number' ? [strides, strides] : strides;
-      if (s[0] !== 1 || s[1] !== 1 || fh % 2 !== 1 || fw !== fh) throw new Error('benchmark Conv2DBackpropFilter: stride 1, odd square filters only');
-      const p = typeof pad === 'number' ? pad : pad === 'valid' ? 0 : (fh - 1) / 2;
-      const b = backend as unknown as { disposeData(id: object): void };
-      const xT = transpose({ inputs: { x }, backend, attrs: { perm: [3, 1, 2, 0] } }) as tf.TensorInfo;
-      const dyT = transpose({ inputs: { x: dy }, backend, attrs: { perm: [1, 2, 0, 3] } }) as tf.TensorInfo;
-      const out = conv({ inputs: { x: xT, filter: dyT }, backend, attrs: { strides: [1, 1], pad: p, dataFormat: 'NHWC', dilations: [1, 1] } }) as tf.TensorInfo;
-      const dw = transpose({ inputs: { x: out }, backend, attrs: { perm: [1, 2, 0, 3] } }) as tf.TensorInfo;
-      b.disposeData(xT.dataId);
-      b.disposeData(dyT.dataId);
-      b.disposeData(out.dataId);
-      return dw;
-    },
-  });
-}
 
 type Quant = { weights: (w: tf.Tensor4D) => tf.Tensor4D; acts: (a: tf.Tensor4D) => tf.Tensor4D } | null;
 
@@ -68,10 +21,7 @@ export const suite: BenchSuite = {
   name: 'quantizers/qat-step',
   description: 'TF.js wasm conv training step with straight-through quantized conv weights and inputs, ratio to the float32 step',
   async run({ quick, log }) {
-    await tf.setBackend('wasm');
-    await tf.ready();
-    await registerAllGradients();
-    registerWasmConvBackpropFilter();
+    await initBackend('wasm');
     const batch = quick ? 4 : 32;
     const size = 16;
     const steps = quick ? 2 : 20;
@@ -130,7 +80,7 @@ export const suite: BenchSuite = {
       ],
       notes: [
         `batch ${batch}, ${size}×${size}×3 input, 4 conv3×3 layers (32, 32, 64, 64 channels; 3 quantized), median of ${steps} interleaved steps, wasm backend 1 thread`,
-        'Conv2DBackpropFilter for wasm is a benchmark-local kernel (Transpose + Conv2D), see the file header',
+        'conv gradients: the replacement kernels that @quantprune/tfjs registers for wasm',
       ],
     };
   },
