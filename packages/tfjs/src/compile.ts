@@ -12,6 +12,12 @@ export interface CompileOptions {
   readonly qat?: boolean;
 }
 
+/** Options of {@link CompiledModel.apply}. */
+export interface ApplyOptions {
+  /** Training mode only: the BatchNorm running-stat momentum of this call, in (0, 1]. @default each layer's */
+  readonly batchNormMomentum?: number;
+}
+
 /** A graph compiled to TF.js (see {@link compileGraph}). */
 export interface CompiledModel {
   /** The graph it was compiled from (its tensors change only through {@link CompiledModel.writeToGraph}). */
@@ -20,9 +26,11 @@ export interface CompiledModel {
    * Runs the network. In training mode BatchNorm uses batch statistics and updates its running statistics.
    * @param x - a batch in NHWC (`[N, H, W, C]` for an input `[C, H, W]`) or `[N, F]` for an input `[F]`
    * @param training - batch statistics and running-stat updates (true) or inference (false)
+   * @param options - `batchNormMomentum`: in training mode, the momentum of this call's running-stat update
+   *   instead of each layer's own (1/i on the i-th batch gives the plain average of i batches)
    * @returns the output layer's values `[N, classes]`
    */
-  apply(x: tf.Tensor4D | tf.Tensor2D, training: boolean): tf.Tensor2D;
+  apply(x: tf.Tensor4D | tf.Tensor2D, training: boolean, options?: ApplyOptions): tf.Tensor2D;
   /** Variables an optimiser updates: weights, biases, BN γ/β, PReLU slopes, LSQ steps. */
   readonly trainableVariables: readonly tf.Variable[];
   /** Every variable by torch-style parameter name (BN running statistics included, non-trainable). */
@@ -168,7 +176,7 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
     return w;
   };
 
-  const runLayer = (layer: Layer, ins: Act[], training: boolean): Act => {
+  const runLayer = (layer: Layer, ins: Act[], training: boolean, bnMomentum: number | undefined): Act => {
     const x = ins[0]!;
     switch (layer.kind) {
       case 'input':
@@ -183,7 +191,7 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
         return y;
       }
       case 'batchnorm':
-        return batchNorm(x, bnState(layer, v), training);
+        return batchNorm(x, { ...bnState(layer, v), ...(bnMomentum !== undefined ? { momentum: bnMomentum } : {}) }, training);
       case 'relu':
         return tf.relu(x);
       case 'prelu':
@@ -214,14 +222,18 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
 
   const model: CompiledModel = {
     graph,
-    apply(x, training) {
+    apply(x, training, options = {}) {
+      const bnMomentum = options.batchNormMomentum;
+      if (bnMomentum !== undefined && !(bnMomentum > 0 && bnMomentum <= 1)) {
+        throw new RangeError(`CompiledModel.apply: batchNormMomentum must be in (0, 1], got ${bnMomentum}`);
+      }
       if (x.rank !== expected.length + 1 || expected.some((d, i) => x.shape[i + 1] !== d)) {
         throw new RangeError(`CompiledModel.apply: "${graph.name}" takes [N, ${expected.join(', ')}] (NHWC), got [${x.shape.join(', ')}]`);
       }
       return tf.tidy(() => {
         const values = new Map<string, Act>();
         graph.layers.forEach((layer, i) => {
-          values.set(layer.name, layer.kind === 'input' ? x : runLayer(layer, layer.inputs.map((n) => values.get(n)!), training));
+          values.set(layer.name, layer.kind === 'input' ? x : runLayer(layer, layer.inputs.map((n) => values.get(n)!), training, bnMomentum));
           for (const name of layer.inputs) if (lastUse.get(name) === i && name !== graph.output) values.delete(name);
         });
         return values.get(graph.output)! as tf.Tensor2D;

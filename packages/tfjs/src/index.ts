@@ -6,7 +6,7 @@ export type { ConvGradientBackend } from './conv-gradients.ts';
 export { batchNorm } from './batch-norm.ts';
 export type { BatchNormState } from './batch-norm.ts';
 export { compileGraph } from './compile.ts';
-export type { CompiledModel, CompileOptions } from './compile.ts';
+export type { ApplyOptions, CompiledModel, CompileOptions } from './compile.ts';
 // Training (optimiser, schedules, losses, loop, evaluation, checkpoints, progress, the Trainer implementation)
 export { checkOptimizerConfig, TrainingOptimizer } from './optimizer.ts';
 export type { OptimizerConfig, OptimizerHooks, OptimizerParam, OptimizerState } from './optimizer.ts';
@@ -15,6 +15,9 @@ export type { ConstantSchedule, CosineSchedule, LadderSchedule, Schedule, Schedu
 export { crossEntropyPerExample, proximalPenalty, softmaxCrossEntropy, softOrthogonality } from './losses.ts';
 export type { ProximalTensor } from './losses.ts';
 export { batchMetrics, evaluateClassifier, evaluateGraph } from './evaluate.ts';
+export { prescaleDoReFaWeights } from './prescale-dorefa-weights.ts';
+export { recalibrateBatchNorm } from './recalibrate-batch-norm.ts';
+export type { RecalibrateBatchNormOptions } from './recalibrate-batch-norm.ts';
 export type { Classifier, EvaluateClassifierOptions, EvaluateGraphOptions } from './evaluate.ts';
 export { CheckpointError, decodeCheckpoint, encodeCheckpoint, loadCheckpoint, saveCheckpoint, writeFileAtomic } from './checkpoint.ts';
 export type { Checkpoint, CheckpointHeader, TrainingPosition } from './checkpoint.ts';

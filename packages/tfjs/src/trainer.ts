@@ -8,6 +8,7 @@ import { getParam, loadGraph, paramNames, saveGraph, setParam } from '@quantprun
 import type { Conv2dLayer, EvaluateOptions, EvaluateReport, Graph, TrainHooks, TrainOptions, TrainReport, Trainer, WeightMap } from '@quantprune/graph';
 import { initBackend, type BackendInfo, type BackendPreference } from './backend.ts';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint, type TrainingPosition } from './checkpoint.ts';
+import { recalibrateBatchNorm } from './recalibrate-batch-norm.ts';
 import { compileGraph, type CompiledModel } from './compile.ts';
 import { evaluateClassifier } from './evaluate.ts';
 import { proximalPenalty, softmaxCrossEntropy, softOrthogonality, type ProximalTensor } from './losses.ts';
@@ -84,6 +85,12 @@ export interface TfjsTrainer extends Trainer {
   fit(options?: { readonly epochs?: number; readonly onEpoch?: (report: EpochReport) => void }): Promise<EpochReport[]>;
   /** Writes a checkpoint now (to `file`, default the configured one). */
   saveCheckpoint(file?: string): Promise<void>;
+  /**
+   * Re-estimates the BatchNorm running statistics on training batches (without augmentation), as
+   * {@link recalibrateBatchNorm}; weights and the training position are unchanged.
+   * @returns the number of examples seen
+   */
+  recalibrateBatchNorm(options?: { readonly batches?: number; readonly seed?: number }): number;
 }
 
 /**
@@ -301,6 +308,15 @@ class Engine implements TfjsTrainer {
     return evaluateClassifier((x) => compiled.apply(x, false), test, {
       batchSize: this.#options.evalBatchSize ?? 100,
       ...((options.limit ?? this.#options.evalLimit) !== undefined ? { limit: options.limit ?? this.#options.evalLimit! } : {}),
+      ...(this.#options.normalize ? { normalize: this.#options.normalize } : {}),
+    });
+  }
+
+  recalibrateBatchNorm(options: { readonly batches?: number; readonly seed?: number } = {}): number {
+    this.#checkAlive('recalibrateBatchNorm');
+    return recalibrateBatchNorm(this.#compiled, this.#options.train, {
+      ...options,
+      batchSize: this.#stream.options.batchSize,
       ...(this.#options.normalize ? { normalize: this.#options.normalize } : {}),
     });
   }

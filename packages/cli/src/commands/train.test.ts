@@ -70,4 +70,17 @@ describe.skipIf(root === undefined)('quantprune eval on the shared CIFAR-10 subs
     expect(report.top1).toBeGreaterThan(0.85); // 91.5 % on the first 1,000 (shared/datasets/README.md)
     expect(report.top5).toBeGreaterThan(0.98);
   });
+
+  it('calibrates a DoReFa W2A2 fine-tune of the pretrained ResNet-20 before training', async () => {
+    const weights = join(root!, 'pretrained', 'resnet20-12fca82f.safetensors');
+    const argv = ['--model', 'resnet20-cifar', '--weights', weights, '--dataset', 'cifar10', '--precision', 'dorefa', '--dorefa-activations', 'clip'];
+    const r = await run('train', ...argv, '--calibrate', '2', '--limit', '128', '--test-limit', '100', '--lr', '0.001', '--backend', 'wasm', '--no-progress');
+    expect(r.status, r.err).toBe(0);
+    // 18 quantized 3×3 convs (stem and classifier stay float; the option-A ResNet-20 has no projection convs)
+    const m = /calibrated 18 DoReFa weight tensors: mean quantization error (\d\.\d{3}) → (\d\.\d{3})/.exec(r.out);
+    expect(m, r.out).not.toBeNull();
+    expect(Number(m![2])).toBeLessThan(Number(m![1]));
+    expect(r.out).toMatch(/BatchNorm statistics re-estimated on 128 images; test top-1 before training \d+\.\d\d %/);
+    expect((await run('train', ...argv, '--calibrate', '0')).err).toMatch(/--calibrate must be an integer ≥ 1, got "0"/);
+  }, 240_000);
 });

@@ -24,10 +24,12 @@ import {
   type PrecisionPreset,
   type ZooName,
 } from '@quantprune/graph';
+import type { DoReFaCalibration } from '@quantprune/quantizers';
 import {
   createTrainer,
   lineProgress,
   PAPER_A_REGIMES,
+  prescaleDoReFaWeights,
   type OptimizerConfig,
   type ProgressReporter,
   type Schedule,
@@ -177,6 +179,7 @@ export interface TrainCommandOptions {
   readonly nesterov?: boolean;
   readonly weightDecay?: string;
   readonly clipLatent?: string;
+  readonly calibrate?: boolean | string;
   readonly dorefaActivations?: string;
   readonly schedule?: string;
   readonly weights?: string;
@@ -236,7 +239,11 @@ export async function trainCommand(options: TrainCommandOptions, io: CliIO, prog
   const resume = options.resume && checkpointFile ? checkpointFile : undefined;
   if (resume && !existsSync(resume)) throw new CliError(`${resume}: no checkpoint to resume from`);
 
+  // `--calibrate` alone is `true`; `--calibrate N` averages N batches
+  const calibrationBatches = typeof options.calibrate === 'string' ? intOption('--calibrate', options.calibrate, 1) : options.calibrate ? 20 : undefined;
+  if (calibrationBatches !== undefined && resume) throw new CliError('--calibrate prepares a fresh run; a resumed run is calibrated already');
   const graph = buildModel(model, options.weights, precision, firstLast, dorefaVariant(options.dorefaActivations));
+  const prescaled = calibrationBatches !== undefined ? prescaleDoReFaWeights(graph) : undefined;
   const train = loadDataset(dataset, 'train', options.dataDir);
   const test = loadDataset(dataset, 'test', options.dataDir);
   checkInput(graph, train);
@@ -274,6 +281,15 @@ export async function trainCommand(options: TrainCommandOptions, io: CliIO, prog
         `${epochs} epoch(s) of ${trainer.stepsPerEpoch} steps, ${optimizerKind} lr ${lr}${options.schedule ? ` (${options.schedule})` : ''}, ` +
         `backend ${trainer.backend.name} ${trainer.backend.version}${resume ? `, resumed at step ${trainer.position.step}` : ''}`,
     );
+    if (prescaled) {
+      const errors = [...prescaled.values()];
+      const mean = (f: (c: DoReFaCalibration) => number): string => (errors.reduce((a, c) => a + f(c), 0) / errors.length).toFixed(3);
+      if (errors.length > 0) io.out(`calibrated ${errors.length} DoReFa weight tensors: mean quantization error ${mean((c) => c.unscaledError)} → ${mean((c) => c.error)}`);
+      const batchNorms = graph.layers.some((l) => l.kind === 'batchnorm');
+      const seen = batchNorms ? trainer.recalibrateBatchNorm({ batches: calibrationBatches!, seed }) : 0;
+      const start = await trainer.evaluate();
+      io.out(`${batchNorms ? `BatchNorm statistics re-estimated on ${seen.toLocaleString('en-US')} images; ` : ''}test top-1 before training ${pct(start.top1)}`);
+    }
     const started = performance.now();
     let seconds = 0;
     let images = 0;
