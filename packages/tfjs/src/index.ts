@@ -12,7 +12,7 @@ export { checkOptimizerConfig, TrainingOptimizer } from './optimizer.ts';
 export type { OptimizerConfig, OptimizerHooks, OptimizerParam, OptimizerState } from './optimizer.ts';
 export { checkSchedule, learningRateAt, PAPER_A_REGIMES } from './schedules.ts';
 export type { ConstantSchedule, CosineSchedule, LadderSchedule, Schedule, SchedulePosition, StepSchedule } from './schedules.ts';
-export { crossEntropyPerExample, proximalPenalty, softmaxCrossEntropy, softOrthogonality } from './losses.ts';
+export { crossEntropyPerExample, distillationLoss, proximalPenalty, softmaxCrossEntropy, softOrthogonality } from './losses.ts';
 export type { ProximalTensor } from './losses.ts';
 export { batchMetrics, evaluateClassifier, evaluateGraph } from './evaluate.ts';
 export { prescaleDoReFaWeights } from './prescale-dorefa-weights.ts';

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { memoryDataset } from '@quantprune/data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateClassifier } from './evaluate.ts';
-import { crossEntropyPerExample, proximalPenalty, softmaxCrossEntropy, softOrthogonality } from './losses.ts';
+import { crossEntropyPerExample, distillationLoss, proximalPenalty, softmaxCrossEntropy, softOrthogonality } from './losses.ts';
 import { BACKENDS, useBackend } from './test-backends.ts';
 
 beforeAll(async () => {
@@ -40,6 +40,48 @@ describe.each(BACKENDS)('softmaxCrossEntropy on %s', (backend) => {
     });
     expect(softmaxCrossEntropy(tf.zeros([1, 2]), tf.tensor1d([1], 'int32')).arraySync()).toBeCloseTo(Math.LN2, 6); // log 2
     expect(() => crossEntropyPerExample(x, tf.tensor1d([0], 'int32'))).toThrow(/labels \[N\]/);
+  });
+});
+
+describe('distillationLoss (Hinton et al. 2015)', () => {
+  const student = [[1, 2, 0.5], [-1, 0, 3]];
+  const teacher = [[2, 1, 0], [0, 0, 4]];
+
+  /** float64 T²·mean KL(softmax(t/T) ‖ softmax(s/T)) and its gradient T·(softmax(s/T) − softmax(t/T))/N. */
+  function reference(T: number): { loss: number; grad: number[][] } {
+    const softmax = (z: number[]): number[] => {
+      const m = Math.max(...z);
+      const e = z.map((v) => Math.exp((v - m) / T));
+      const sum = e.reduce((a, b) => a + b, 0);
+      return e.map((v) => v / sum);
+    };
+    let loss = 0;
+    const grad = student.map((s, n) => {
+      const p = softmax(teacher[n]!);
+      const q = softmax(s);
+      loss += p.reduce((a, pi, i) => a + pi * Math.log(pi / q[i]!), 0);
+      return q.map((qi, i) => (T * (qi - p[i]!)) / student.length);
+    });
+    return { loss: (T * T * loss) / student.length, grad };
+  }
+
+  it('matches a float64 reference, with gradient T·(softmax(s/T) − softmax(t/T))/N', () => {
+    for (const T of [1, 4]) {
+      const want = reference(T);
+      const t = tf.tensor2d(teacher);
+      const s = tf.variable(tf.tensor2d(student));
+      const { value, grads } = tf.variableGrads(() => distillationLoss(s, t, T), [s]);
+      expect(value.dataSync()[0]).toBeCloseTo(want.loss, 5); // float32 log-softmax: 1e-5 absolute
+      const g = grads[s.name]!.arraySync() as number[][];
+      g.flat().forEach((v, i) => expect(v).toBeCloseTo(want.grad.flat()[i]!, 5));
+      tf.dispose([value, ...Object.values(grads), t, s]);
+    }
+    expect(distillationLoss(tf.tensor2d(teacher), tf.tensor2d(teacher), 2).dataSync()[0]).toBeCloseTo(0, 6);
+  });
+
+  it('rejects mismatched shapes and a bad temperature', () => {
+    expect(() => distillationLoss(tf.zeros([2, 3]), tf.zeros([2, 4]), 1)).toThrow(/both be \[N, C\]/);
+    expect(() => distillationLoss(tf.zeros([2, 3]), tf.zeros([2, 3]), 0)).toThrow(/temperature must be finite and > 0, got 0/);
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * Loss terms of training: softmax cross-entropy on logits, the proximal terms of ADMM
  * ((ρ/2)·‖W − target‖², see {@link ProximalTerm} in @quantprune/graph) and Paper A's soft-orthogonality
- * regulariser (papers.md §A.3.9). All are differentiable TF.js expressions; call them inside a tidy.
+ * regulariser (papers.md §A.3.9), and Hinton et al.'s knowledge-distillation term. All are differentiable TF.js expressions; call them inside a tidy.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -22,6 +22,34 @@ export function crossEntropyPerExample(logits: tf.Tensor, labels: tf.Tensor): tf
     // int32 one-hot, then a cast: the wasm OneHot kernel writes int32 bits into a float32 output (tfjs 4.22)
     const onehot = tf.cast(tf.oneHot(tf.cast(labels, 'int32'), classes), 'float32');
     return tf.neg(tf.sum(tf.mul(onehot, tf.logSoftmax(logits)), 1));
+  });
+}
+
+/**
+ * Knowledge distillation (Hinton, Vinyals, Dean 2015): `T²·KL(softmax(t/T) ‖ softmax(s/T))`, averaged over the
+ * batch. The T² factor keeps its gradient on the scale of the cross-entropy's as T changes. Gradients reach the
+ * teacher only through variables it shares with the student (the trainer's teacher shares none).
+ *
+ * @param student - `[N, C]` logits being trained
+ * @param teacher - `[N, C]` logits of the teacher
+ * @param temperature - T > 0
+ * @returns a scalar (0 when the two distributions are equal)
+ * @throws RangeError when the shapes differ or T is not > 0
+ * @example
+ * ```ts
+ * distillationLoss(studentLogits, teacherLogits, 4);
+ * ```
+ */
+export function distillationLoss(student: tf.Tensor, teacher: tf.Tensor, temperature: number): tf.Scalar {
+  if (student.rank !== 2 || teacher.shape.length !== 2 || student.shape.some((d, i) => d !== teacher.shape[i])) {
+    throw new RangeError(`distillationLoss: student and teacher logits must both be [N, C], got [${student.shape}] and [${teacher.shape}]`);
+  }
+  if (!(temperature > 0) || !Number.isFinite(temperature)) throw new RangeError(`distillationLoss: temperature must be finite and > 0, got ${temperature}`);
+  return tf.tidy(() => {
+    const t = tf.logSoftmax(tf.div(teacher, temperature));
+    const s = tf.logSoftmax(tf.div(student, temperature));
+    const kl = tf.sum(tf.mul(tf.exp(t), tf.sub(t, s)), 1);
+    return tf.mul(tf.mean(kl), temperature * temperature) as tf.Scalar;
   });
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { memoryDataset, type ImageDataset } from '@quantprune/data';
-import { GraphBuilder, type Conv2dLayer, type Graph, type StepInfo } from '@quantprune/graph';
+import { getParam, GraphBuilder, type Conv2dLayer, type Graph, type StepInfo } from '@quantprune/graph';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint } from './checkpoint.ts';
 import { softOrthogonality } from './losses.ts';
@@ -162,6 +162,39 @@ describe('createTrainer', () => {
     const w = toyGraph().layers.find((l): l is Conv2dLayer => l.name === 'conv')!.weight;
     const so = softOrthogonality(tf.tensor4d(w.data, w.shape as [number, number, number, number]), false).arraySync() as number;
     expect((await lossAt(2)) - (await lossAt(0))).toBeCloseTo(2 * so, 4);
+  });
+
+  it('distils from a teacher: the loss is (1 − w)·CE + w·KD, the teacher stays as it was', async () => {
+    const teacher = toyGraph(9);
+    const teacherWeights = getParam(teacher, 'fc.weight').data.slice();
+    const lossAt = async (weight: number): Promise<number> => {
+      const t = await createTrainer(base({ schedule: { kind: 'constant', lr: 0 }, distill: { teacher, temperature: 2, weight } }));
+      let loss = Number.NaN;
+      await t.train({ steps: 1, hooks: { onStep: (i) => void (loss = i.loss) } });
+      t.dispose();
+      return loss;
+    };
+    const [ce, kd, mixed] = [await lossAt(0), await lossAt(1), await lossAt(0.25)];
+    expect(kd).toBeGreaterThan(0);
+    expect(mixed).toBeCloseTo(0.75 * ce + 0.25 * kd, 5); // float32 sums
+    const trained = await createTrainer(base({ distill: { teacher } }));
+    await trained.train({ steps: 3 });
+    trained.dispose();
+    expect(getParam(teacher, 'fc.weight').data).toEqual(teacherWeights);
+    await expect(createTrainer(base({ distill: { teacher, weight: 2 } }))).rejects.toThrow(/distill.weight must be in \[0, 1\], got 2/);
+    await expect(createTrainer(base({ distill: { teacher, temperature: 0 } }))).rejects.toThrow(/distill.temperature must be finite and > 0, got 0/);
+  });
+
+  it('re-estimates BatchNorm statistics without touching weights or the training position', async () => {
+    const t = await createTrainer(base());
+    await t.train({ steps: 2 });
+    const before = t.readWeights();
+    expect(t.recalibrateBatchNorm({ batches: 3 })).toBe(24);
+    const after = t.readWeights();
+    expect(t.position.step).toBe(2);
+    expect(after.get('conv.weight')).toEqual(before.get('conv.weight'));
+    expect(after.get('bn.running_mean')).not.toEqual(before.get('bn.running_mean'));
+    t.dispose();
   });
 
   it('rejects bad options', async () => {

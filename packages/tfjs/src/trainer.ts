@@ -11,7 +11,7 @@ import { loadCheckpoint, saveCheckpoint, type Checkpoint, type TrainingPosition 
 import { recalibrateBatchNorm } from './recalibrate-batch-norm.ts';
 import { compileGraph, type CompiledModel } from './compile.ts';
 import { evaluateClassifier } from './evaluate.ts';
-import { proximalPenalty, softmaxCrossEntropy, softOrthogonality, type ProximalTensor } from './losses.ts';
+import { distillationLoss, proximalPenalty, softmaxCrossEntropy, softOrthogonality, type ProximalTensor } from './losses.ts';
 import { TrainingOptimizer, type OptimizerConfig, type OptimizerParam } from './optimizer.ts';
 import { defaultProgress, silentProgress, type ProgressReporter } from './progress.ts';
 import { checkSchedule, type Schedule } from './schedules.ts';
@@ -45,6 +45,12 @@ export interface TrainerOptions {
   readonly clipLatentWeights?: number;
   /** β of Paper A's soft-orthogonality term on every conv (papers.md §A.3.9). @default 0 */
   readonly softOrthogonality?: number;
+  /**
+   * Knowledge distillation from a teacher (typically the float model a quantized one is fine-tuned from): the
+   * loss becomes `(1 − weight)·CE + weight·T²·KL(teacher ‖ student at temperature T)` ({@link distillationLoss}).
+   * The teacher runs in inference mode and is never updated. Defaults: temperature 4, weight 0.9.
+   */
+  readonly distill?: { readonly teacher: Graph; readonly temperature?: number; readonly weight?: number };
   /** Write a checkpoint to `file` every `every` steps and at the end of `fit`. */
   readonly checkpoint?: { readonly file: string; readonly every?: number; readonly meta?: Readonly<Record<string, unknown>> };
   /**
@@ -119,6 +125,11 @@ export async function createTrainer(options: TrainerOptions): Promise<TfjsTraine
   for (const [name, v] of [['readLossEvery', options.readLossEvery], ['checkpoint.every', options.checkpoint?.every]] as const) {
     if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new RangeError(`${fn}: ${name} must be an integer ≥ 1, got ${v}`);
   }
+  const distill = options.distill;
+  if (distill && !(distill.temperature === undefined || (distill.temperature > 0 && Number.isFinite(distill.temperature)))) {
+    throw new RangeError(`${fn}: distill.temperature must be finite and > 0, got ${distill.temperature}`);
+  }
+  if (distill?.weight !== undefined && !(distill.weight >= 0 && distill.weight <= 1)) throw new RangeError(`${fn}: distill.weight must be in [0, 1], got ${distill.weight}`);
   if (options.clipLatentWeights !== undefined && !(options.clipLatentWeights > 0)) {
     throw new RangeError(`${fn}: clipLatentWeights must be > 0, got ${options.clipLatentWeights}`);
   }
@@ -152,6 +163,7 @@ class Engine implements TfjsTrainer {
   readonly #progress: ProgressReporter;
   #graph: Graph;
   #compiled: CompiledModel;
+  readonly #teacher: CompiledModel | undefined;
   #optimizer: TrainingOptimizer;
   #step = 0;
   #disposed = false;
@@ -171,6 +183,7 @@ class Engine implements TfjsTrainer {
     this.#progress = p === true ? defaultProgress() : p === false ? silentProgress : p;
     this.#graph = options.graph;
     this.#compiled = compileGraph(this.#graph, { qat: options.qat ?? true });
+    this.#teacher = options.distill ? compileGraph(options.distill.teacher) : undefined;
     this.#optimizer = this.#createOptimizer();
   }
 
@@ -243,6 +256,9 @@ class Engine implements TfjsTrainer {
     const beta = this.#options.softOrthogonality ?? 0;
     const convs = beta > 0 ? this.#graph.layers.filter((l): l is Conv2dLayer => l.kind === 'conv2d') : [];
     const compiled = this.#compiled;
+    const teacher = this.#teacher;
+    const temperature = this.#options.distill?.temperature ?? 4;
+    const kdWeight = this.#options.distill?.weight ?? 0.9;
     const checkpoint = this.#options.checkpoint;
     this.#progress.start(lastStep, this.#step);
     try {
@@ -258,7 +274,12 @@ class Engine implements TfjsTrainer {
           ...(epochs !== undefined ? { epochs } : {}),
           ...(hooks.onStep ? { onStep: hooks.onStep } : {}),
           loss: (images, labels) => {
-            let loss: tf.Scalar = softmaxCrossEntropy(compiled.apply(images, true), labels);
+            const logits = compiled.apply(images, true);
+            let loss: tf.Scalar = softmaxCrossEntropy(logits, labels);
+            if (teacher) {
+              const kd = distillationLoss(logits, teacher.apply(images, false), temperature);
+              loss = tf.add(tf.mul(loss, 1 - kdWeight), tf.mul(kd, kdWeight));
+            }
             if (proximal.length > 0) loss = tf.add(loss, proximalPenalty(proximal));
             for (const c of convs) {
               const w = tf.transpose(compiled.variableByParam.get(`${c.name}.weight`)!, [3, 2, 0, 1]); // HWIO → OIHW
@@ -402,6 +423,7 @@ class Engine implements TfjsTrainer {
     this.#disposed = true;
     this.#optimizer.dispose();
     this.#compiled.dispose();
+    this.#teacher?.dispose();
   }
 
   #checkAlive(what: string): void {

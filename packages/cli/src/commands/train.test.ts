@@ -46,6 +46,7 @@ describe('quantprune train / eval on real MNIST (small subsets)', () => {
       [['train', '--resume'], /--resume needs --checkpoint-dir/],
       [['train', '--resume', '--checkpoint-dir', join(dir, 'empty')], /no checkpoint to resume from/],
       [['train', '--epochs', '0'], /--epochs must be an integer ≥ 1/],
+      [['train', '--distill', '--precision', 'bnn'], /--distill needs --weights/],
       [['eval', '--weights', join(dir, 'missing.safetensors')], /missing\.safetensors: no such file/],
       [['eval', '--model', 'resnet20-cifar', '--dataset', 'cifar10', '--data-dir', join(dir, 'nothing')], /no CIFAR-10 test data/],
       [['eval', '--model', 'resnet20-cifar', '--dataset', 'mnist', '--limit', '10'], /model resnet20-cifar takes \[3×32×32\] inputs, mnist images are \[1×28×28\]/],
@@ -74,8 +75,9 @@ describe.skipIf(root === undefined)('quantprune eval on the shared CIFAR-10 subs
   it('calibrates a DoReFa W2A2 fine-tune of the pretrained ResNet-20 before training', async () => {
     const weights = join(root!, 'pretrained', 'resnet20-12fca82f.safetensors');
     const argv = ['--model', 'resnet20-cifar', '--weights', weights, '--dataset', 'cifar10', '--precision', 'dorefa', '--dorefa-activations', 'clip'];
-    const r = await run('train', ...argv, '--calibrate', '2', '--limit', '128', '--test-limit', '100', '--lr', '0.001', '--backend', 'wasm', '--no-progress');
+    const r = await run('train', ...argv, '--calibrate', '2', '--distill', '--limit', '128', '--test-limit', '100', '--lr', '0.001', '--backend', 'wasm', '--no-progress');
     expect(r.status, r.err).toBe(0);
+    expect(r.out).toMatch(/sgd lr 0\.001, distilled from the float model, backend wasm/);
     // 18 quantized 3×3 convs (stem and classifier stay float; the option-A ResNet-20 has no projection convs)
     const m = /calibrated 18 DoReFa weight tensors: mean quantization error (\d\.\d{3}) → (\d\.\d{3})/.exec(r.out);
     expect(m, r.out).not.toBeNull();

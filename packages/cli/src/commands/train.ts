@@ -180,6 +180,7 @@ export interface TrainCommandOptions {
   readonly weightDecay?: string;
   readonly clipLatent?: string;
   readonly calibrate?: boolean | string;
+  readonly distill?: boolean;
   readonly dorefaActivations?: string;
   readonly schedule?: string;
   readonly weights?: string;
@@ -243,6 +244,10 @@ export async function trainCommand(options: TrainCommandOptions, io: CliIO, prog
   const calibrationBatches = typeof options.calibrate === 'string' ? intOption('--calibrate', options.calibrate, 1) : options.calibrate ? 20 : undefined;
   if (calibrationBatches !== undefined && resume) throw new CliError('--calibrate prepares a fresh run; a resumed run is calibrated already');
   const graph = buildModel(model, options.weights, precision, firstLast, dorefaVariant(options.dorefaActivations));
+  if (options.distill && (options.weights === undefined || precision === 'fp32')) {
+    throw new CliError('--distill needs --weights (the float teacher) and a --precision other than fp32 (the quantized student)');
+  }
+  const teacher = options.distill ? buildModel(model, options.weights, undefined, firstLast) : undefined;
   const prescaled = calibrationBatches !== undefined ? prescaleDoReFaWeights(graph) : undefined;
   const train = loadDataset(dataset, 'train', options.dataDir);
   const test = loadDataset(dataset, 'test', options.dataDir);
@@ -267,6 +272,7 @@ export async function trainCommand(options: TrainCommandOptions, io: CliIO, prog
     normalize: NORMALIZE[dataset],
     ...(augment ? { augment } : {}),
     ...(clip !== undefined ? { clipLatentWeights: clip } : {}),
+    ...(teacher ? { distill: { teacher } } : {}),
     ...(limit !== undefined ? { limit } : {}),
     ...(testLimit !== undefined ? { evalLimit: testLimit } : {}),
     ...(checkpointFile ? { checkpoint: { file: checkpointFile, every, meta: { model, dataset, precision } } } : {}),
@@ -278,7 +284,7 @@ export async function trainCommand(options: TrainCommandOptions, io: CliIO, prog
     const examples = (limit ?? train.count).toLocaleString('en-US');
     io.out(
       `training ${model} (${precision}${precision === 'fp32' ? '' : `, first/last ${firstLast}`}) on ${dataset}: ${examples} images, batch ${batchSize}, ` +
-        `${epochs} epoch(s) of ${trainer.stepsPerEpoch} steps, ${optimizerKind} lr ${lr}${options.schedule ? ` (${options.schedule})` : ''}, ` +
+        `${epochs} epoch(s) of ${trainer.stepsPerEpoch} steps, ${optimizerKind} lr ${lr}${options.schedule ? ` (${options.schedule})` : ''}${teacher ? ', distilled from the float model' : ''}, ` +
         `backend ${trainer.backend.name} ${trainer.backend.version}${resume ? `, resumed at step ${trainer.position.step}` : ''}`,
     );
     if (prescaled) {
