@@ -98,6 +98,22 @@ describe('applyPrecision on other models', () => {
     validateGraph(g);
   });
 
+  it('lenet5: bnn and xnor add a BatchNorm after each binarized layer (the model has none), dorefa does not', () => {
+    const names = (g: ReturnType<typeof createModel>): string[] => g.layers.map((l) => l.name);
+    const bnn = applyPrecision(createModel('lenet5'), 'bnn');
+    expect(names(bnn)).toEqual(['input', 'conv1', 'pool1', 'conv2', 'conv2_bn', 'pool2', 'flatten', 'fc1', 'fc1_bn', 'relu1', 'fc2']);
+    expect(bnn.layers.find((l) => l.name === 'pool2')!.inputs).toEqual(['conv2_bn']);
+    const bn = bnn.layers.find((l) => l.name === 'fc1_bn') as BatchNormLayer;
+    expect([bn.channels, bn.weight?.data[0], bn.bias?.data[0], bn.runningVar.data[0]]).toEqual([500, 1, 0, 1]);
+    validateGraph(bnn);
+    expect(names(applyPrecision(createModel('lenet5'), 'xnor'))).toContain('conv2_bn');
+    expect(names(applyPrecision(createModel('lenet5'), 'dorefa'))).not.toContain('conv2_bn');
+    expect(names(applyPrecision(createModel('lenet5'), 'bnn', { insertBatchNorm: false }))).not.toContain('conv2_bn');
+    expect(names(applyPrecision(createModel('lenet5'), 'dorefa', { insertBatchNorm: true }))).toContain('fc1_bn');
+    // applying a preset again does not stack BatchNorms
+    expect(names(applyPrecision(bnn, 'bnn'))).toEqual(names(bnn));
+  });
+
   it('rejects unknown presets and firstLast values', () => {
     const g = createModel('lenet5');
     expect(() => applyPrecision(g, 'int8' as PrecisionPreset)).toThrow(/applyPrecision: preset must be one of fp32, bnn, xnor, dorefa, got "int8"/);

@@ -20,6 +20,8 @@
  *   the Paper A ResNets; `classifier.1`, affine = false, in VGG-11; `<classifier>_bn`, affine, in other graphs).
  *   The code supports only BinaryNet for a quantized classifier (it asserts on XNOR and DoReFa); here `xnor` and
  *   `dorefa` quantize it with the preset's quantizers — an extension;
+ * - `bnn` and `xnor` add a BatchNorm after each binarized layer that has none (`insertBatchNorm`; LeNet-5 and
+ *   LeNet-300-100 get them, the papers' ResNets and VGG-11 have them already);
  * - residual projections (1×1 convs whose output reaches an `add` through at most a BatchNorm: `downsample.0`,
  *   `shortcut.0`) keep the bnn quantizers under `xnor` and `dorefa`, because the code never passes the network
  *   type to them (1 bit in the size count even in DoReFa runs). Under `fp32` everything is full precision.
@@ -37,6 +39,16 @@ export type PrecisionPreset = (typeof PRECISION_PRESETS)[number];
 export interface PrecisionOptions {
   /** Whether the first layer and the classifier stay full precision (Paper A's `FLReal`). @default 'fp32' */
   readonly firstLast?: 'fp32' | 'quantized';
+  /**
+   * Add a BatchNorm (affine, named `<layer>_bn`) right after every quantized conv/dense layer, other than the
+   * classifier, whose output does not already meet one (through activations and pooling at most). Binary activations need it: their hardtanh
+   * straight-through gate passes gradient only where |x| ≤ 1, and an un-normalised sum of ±1 products is far
+   * larger (BinaryNet and Larq put a BatchNorm after every binarized layer). Models built with BatchNorm
+   * (the ResNets, VGG-11) are unchanged. Caffe's LeNet-5 under `bnn`, 3 epochs on MNIST: 94.8 % without,
+   * 98 % after one epoch with.
+   * @default true for `bnn` and `xnor`, false for `dorefa`
+   */
+  readonly insertBatchNorm?: boolean;
 }
 
 const BINARY_WEIGHTS: QuantizerSpec = { name: 'binary', bits: 1, options: { signOfZero: 0, gate: 'identity' } };
@@ -60,6 +72,9 @@ const CLASSIFIER_BN: Readonly<Record<string, { readonly name: string; readonly a
   'resnet14-cifar': { name: 'bn3', affine: true },
   'resnet18-imagenet-paper-a': { name: 'bn3', affine: true },
 };
+
+/** Activations and pooling: what may sit between a layer and "its" BatchNorm (Paper A: conv → PReLU → BN). */
+const ELEMENTWISE: ReadonlySet<string> = new Set(['relu', 'prelu', 'hardtanh', 'maxpool', 'avgpool', 'flatten']);
 
 /** Layers that only move or pool values, through which a layer still "reads the image". */
 const PASS_THROUGH: ReadonlySet<string> = new Set(['flatten', 'maxpool', 'avgpool', 'globalavgpool']);
@@ -105,6 +120,12 @@ export function applyPrecision(graph: Graph, preset: PrecisionPreset, options: P
     return next.some((n) => n.kind === 'add' || (n.kind === 'batchnorm' && (consumers.get(n.name) ?? []).some((m) => m.kind === 'add')));
   };
 
+  /** Whether every path from the layer's output meets a BatchNorm before anything but activations and pooling. */
+  const normalized = (name: string): boolean => {
+    const next = consumers.get(name) ?? [];
+    return next.length > 0 && next.every((n) => n.kind === 'batchnorm' || (ELEMENTWISE.has(n.kind) && normalized(n.name)));
+  };
+
   const weighted = out.layers.filter((l): l is Conv2dLayer | DenseLayer => l.kind === 'conv2d' || l.kind === 'dense');
   const classifier = weighted[weighted.length - 1];
   for (const layer of weighted) {
@@ -119,26 +140,37 @@ export function applyPrecision(graph: Graph, preset: PrecisionPreset, options: P
     layer.weightQuantizer = q.weights;
     if (!image) layer.activationQuantizer = q.activations;
   }
-  if (preset !== 'fp32' && firstLast === 'quantized' && classifier?.kind === 'dense') {
-    return withClassifierBatchNorm(out, classifier, consumers.get(classifier.name) ?? []);
+  let result = out;
+  if (options.insertBatchNorm ?? (preset === 'bnn' || preset === 'xnor')) {
+    for (const layer of weighted) {
+      if (layer === classifier || layer.weightQuantizer === undefined || normalized(layer.name)) continue;
+      result = withBatchNormAfter(result, layer.name, layer.kind === 'conv2d' ? layer.outChannels : layer.outFeatures, `${layer.name}_bn`, true);
+    }
   }
-  return out;
+  if (preset !== 'fp32' && firstLast === 'quantized' && classifier?.kind === 'dense') {
+    return withClassifierBatchNorm(result, classifier, consumers.get(classifier.name) ?? []);
+  }
+  return result;
 }
 
 /** Inserts the BatchNorm1d after a quantized dense classifier unless one follows it already. */
 function withClassifierBatchNorm(graph: Graph, classifier: DenseLayer, next: readonly Layer[]): Graph {
   if (next.length === 1 && next[0]!.kind === 'batchnorm') return graph;
   const { name, affine } = CLASSIFIER_BN[graph.name] ?? { name: `${classifier.name}_bn`, affine: true };
+  return withBatchNormAfter(graph, classifier.name, classifier.outFeatures, name, affine, 'classifier ');
+}
+
+/** Inserts a fresh BatchNorm (γ 1, β 0, mean 0, variance 1) named `name` after layer `after`, rewiring its consumers. */
+function withBatchNormAfter(graph: Graph, after: string, channels: number, name: string, affine: boolean, what = ''): Graph {
   if (graph.layers.some((l) => l.name === name)) {
-    throw new RangeError(`applyPrecision: cannot add the classifier BatchNorm "${name}": graph "${graph.name}" already has a layer of that name`);
+    throw new RangeError(`applyPrecision: cannot add the ${what}BatchNorm "${name}": graph "${graph.name}" already has a layer of that name`);
   }
-  const c = classifier.outFeatures;
-  const fill = (v: number): { shape: number[]; data: Float32Array } => ({ shape: [c], data: new Float32Array(c).fill(v) });
+  const fill = (v: number): { shape: number[]; data: Float32Array } => ({ shape: [channels], data: new Float32Array(channels).fill(v) });
   const bn: BatchNormLayer = {
     kind: 'batchnorm',
     name,
-    inputs: [classifier.name],
-    channels: c,
+    inputs: [after],
+    channels,
     eps: 1e-5,
     momentum: 0.1,
     ...(affine ? { weight: fill(1), bias: fill(0) } : {}),
@@ -146,8 +178,8 @@ function withClassifierBatchNorm(graph: Graph, classifier: DenseLayer, next: rea
     runningVar: fill(1),
   };
   const layers = graph.layers.flatMap((l): Layer[] => {
-    const rewired = l.inputs.includes(classifier.name) ? ({ ...l, inputs: l.inputs.map((i) => (i === classifier.name ? name : i)) } as Layer) : l;
-    return l === classifier ? [l, bn] : [rewired];
+    const rewired = l.inputs.includes(after) ? ({ ...l, inputs: l.inputs.map((i) => (i === after ? name : i)) } as Layer) : l;
+    return l.name === after ? [l, bn] : [rewired];
   });
-  return { name: graph.name, layers, output: graph.output === classifier.name ? name : graph.output };
+  return { name: graph.name, layers, output: graph.output === after ? name : graph.output };
 }
