@@ -27,20 +27,21 @@
 /** A2W1 over rows [m0, m1): out = alpha·Σ a·b + beta·Σ a + colTerm[n]. */
 export function a2w1Gemm(a: usize, b: usize, c: usize, m0: i32, m1: i32, n: i32, w64: i32, alpha: i32, beta: i32, colTerm: usize): void {
   const rowBytes = <usize>w64 << 4;
-  const panelBytes = <usize>w64 << 5;
-  const panels = (n + 3) >> 2;
+  // panels are contiguous: the panel pointer runs on from one into the next (see binary-gemm.ts)
+  const bEnd = b + ((<usize>((n + 3) >> 2) * <usize>w64) << 5);
+  let pa = a + <usize>m0 * rowBytes;
+  let pc = c + ((<usize>m0 * <usize>n) << 2);
   for (let m = m0; m < m1; m++) {
-    const pa = a + <usize>m * rowBytes;
     const end = pa + rowBytes;
-    const pc = c + ((<usize>m * <usize>n) << 2);
     const rowTerm = beta * rowCodeSum(pa, end);
-    for (let p = 0; p < panels; p++) {
+    let y = b;
+    let col = 0;
+    while (y < bEnd) {
       let s0: i64 = 0;
       let s1: i64 = 0;
       let s2: i64 = 0;
       let s3: i64 = 0;
       let x = pa;
-      let y = b + <usize>p * panelBytes;
       do {
         const lo = load<u64>(x);
         const hi = load<u64>(x, 8);
@@ -55,28 +56,31 @@ export function a2w1Gemm(a: usize, b: usize, c: usize, m0: i32, m1: i32, n: i32,
         x += 16;
         y += 32;
       } while (x < end);
-      storeBlock(pc, colTerm, p << 2, n, alpha, rowTerm, s0, s1, s2, s3);
+      storeBlock(pc, colTerm, col, n, alpha, rowTerm, s0, s1, s2, s3);
+      col += 4;
     }
+    pa = end;
+    pc += <usize>n << 2;
   }
 }
 
 /** A2W2 over rows [m0, m1): out = alpha·Σ a·w + beta·Σ a + colTerm[n]. */
 export function a2w2Gemm(a: usize, w: usize, c: usize, m0: i32, m1: i32, n: i32, w64: i32, alpha: i32, beta: i32, colTerm: usize): void {
   const rowBytes = <usize>w64 << 4;
-  const panelBytes = <usize>w64 << 6;
-  const panels = (n + 3) >> 2;
+  const wEnd = w + ((<usize>((n + 3) >> 2) * <usize>w64) << 6);
+  let pa = a + <usize>m0 * rowBytes;
+  let pc = c + ((<usize>m0 * <usize>n) << 2);
   for (let m = m0; m < m1; m++) {
-    const pa = a + <usize>m * rowBytes;
     const end = pa + rowBytes;
-    const pc = c + ((<usize>m * <usize>n) << 2);
     const rowTerm = beta * rowCodeSum(pa, end);
-    for (let p = 0; p < panels; p++) {
+    let y = w;
+    let col = 0;
+    while (y < wEnd) {
       let s0: i64 = 0;
       let s1: i64 = 0;
       let s2: i64 = 0;
       let s3: i64 = 0;
       let x = pa;
-      let y = w + <usize>p * panelBytes;
       do {
         const a0 = load<u64>(x);
         const a1 = load<u64>(x, 8);
@@ -87,8 +91,11 @@ export function a2w2Gemm(a: usize, w: usize, c: usize, m0: i32, m1: i32, n: i32,
         x += 16;
         y += 64;
       } while (x < end);
-      storeBlock(pc, colTerm, p << 2, n, alpha, rowTerm, s0, s1, s2, s3);
+      storeBlock(pc, colTerm, col, n, alpha, rowTerm, s0, s1, s2, s3);
+      col += 4;
     }
+    pa = end;
+    pc += <usize>n << 2;
   }
 }
 

@@ -13,16 +13,16 @@ export function packSigns(src: usize, rows: i32, cols: i32, dst: usize, wpr: i32
     let s = src + ((<usize>r * <usize>cols) << 2);
     const d = dst + ((<usize>r * <usize>wpr) << 2);
     for (let w = 0; w < full; w++) {
-      const bits =
-        i32x4.bitmask(f32x4.lt(v128.load(s), zero)) |
-        (i32x4.bitmask(f32x4.lt(v128.load(s, 16), zero)) << 4) |
-        (i32x4.bitmask(f32x4.lt(v128.load(s, 32), zero)) << 8) |
-        (i32x4.bitmask(f32x4.lt(v128.load(s, 48), zero)) << 12) |
-        (i32x4.bitmask(f32x4.lt(v128.load(s, 64), zero)) << 16) |
-        (i32x4.bitmask(f32x4.lt(v128.load(s, 80), zero)) << 20) |
-        (i32x4.bitmask(f32x4.lt(v128.load(s, 96), zero)) << 24) |
-        (i32x4.bitmask(f32x4.lt(v128.load(s, 112), zero)) << 28);
-      store<u32>(d + (<usize>w << 2), bits);
+      // 4 lane masks (all ones for x < 0) narrow with signed saturation to 16 bytes: one bitmask per 16 floats
+      const lo = i8x16.narrow_i16x8_s(
+        i16x8.narrow_i32x4_s(f32x4.lt(v128.load(s), zero), f32x4.lt(v128.load(s, 16), zero)),
+        i16x8.narrow_i32x4_s(f32x4.lt(v128.load(s, 32), zero), f32x4.lt(v128.load(s, 48), zero)),
+      );
+      const hi = i8x16.narrow_i16x8_s(
+        i16x8.narrow_i32x4_s(f32x4.lt(v128.load(s, 64), zero), f32x4.lt(v128.load(s, 80), zero)),
+        i16x8.narrow_i32x4_s(f32x4.lt(v128.load(s, 96), zero), f32x4.lt(v128.load(s, 112), zero)),
+      );
+      store<u32>(d + (<usize>w << 2), i8x16.bitmask(lo) | (i8x16.bitmask(hi) << 16));
       s += 128;
     }
     let w = full;
@@ -33,6 +33,59 @@ export function packSigns(src: usize, rows: i32, cols: i32, dst: usize, wpr: i32
       w++;
     }
     for (; w < wpr; w++) store<u32>(d + (<usize>w << 2), 0);
+  }
+}
+
+/**
+ * Packs 2-bit codes (one byte each, row-major rows × cols, bits above 1 ignored) into the bit-serial pixel
+ * layout: per row cw64 pairs of u64 words, pair g holding bit 0 (plane 0) of codes 64g..64g+63 at +g·16 and
+ * bit 1 (plane 1) at +g·16 + 8. Bits past cols and pairs past ⌈cols/64⌉ are zeroed (code 0).
+ */
+export function packCodePlanes(src: usize, rows: i32, cols: i32, dst: usize, cw64: i32): void {
+  const full = cols >> 6;
+  const rest = cols & 63;
+  for (let r = 0; r < rows; r++) {
+    let s = src + <usize>r * <usize>cols;
+    let d = dst + ((<usize>r * <usize>cw64) << 4);
+    for (let g = 0; g < full; g++) {
+      // i8x16.shl moves bit 0 (or 1) of every code into the byte's sign bit, which i8x16.bitmask collects
+      const v0 = v128.load(s);
+      const v1 = v128.load(s, 16);
+      const v2 = v128.load(s, 32);
+      const v3 = v128.load(s, 48);
+      const lo =
+        <u64>i8x16.bitmask(i8x16.shl(v0, 7)) |
+        (<u64>i8x16.bitmask(i8x16.shl(v1, 7)) << 16) |
+        (<u64>i8x16.bitmask(i8x16.shl(v2, 7)) << 32) |
+        (<u64>i8x16.bitmask(i8x16.shl(v3, 7)) << 48);
+      const hi =
+        <u64>i8x16.bitmask(i8x16.shl(v0, 6)) |
+        (<u64>i8x16.bitmask(i8x16.shl(v1, 6)) << 16) |
+        (<u64>i8x16.bitmask(i8x16.shl(v2, 6)) << 32) |
+        (<u64>i8x16.bitmask(i8x16.shl(v3, 6)) << 48);
+      store<u64>(d, lo);
+      store<u64>(d, hi, 8);
+      s += 64;
+      d += 16;
+    }
+    let g = full;
+    if (rest) {
+      let lo: u64 = 0;
+      let hi: u64 = 0;
+      for (let j = 0; j < rest; j++) {
+        const c = <u64>load<u8>(s + <usize>j);
+        lo |= (c & 1) << <u64>j;
+        hi |= ((c >> 1) & 1) << <u64>j;
+      }
+      store<u64>(d, lo);
+      store<u64>(d, hi, 8);
+      d += 16;
+      g++;
+    }
+    for (; g < cw64; g++) {
+      v128.store(d, i32x4.splat(0));
+      d += 16;
+    }
   }
 }
 
@@ -81,10 +134,18 @@ export function im2col(
   }
 }
 
+// Copies n ≥ 1 u32 words. From 4 words on with v128 moves only, the last one overlapping the previous
+// (no scalar tail); segments are 3·C/32 words for a 3×3 kernel, e.g. 6 for 64 channels.
 // @ts-ignore: decorator
 @inline function copyWords(d: usize, s: usize, n: i32): void {
-  let i = 0;
-  for (; i + 4 <= n; i += 4) v128.store(d + (<usize>i << 2), v128.load(s + (<usize>i << 2)));
-  for (; i + 2 <= n; i += 2) store<u64>(d + (<usize>i << 2), load<u64>(s + (<usize>i << 2)));
-  if (i < n) store<u32>(d + (<usize>i << 2), load<u32>(s + (<usize>i << 2)));
+  const bytes = <usize>n << 2;
+  if (bytes >= 16) {
+    const last = bytes - 16;
+    for (let o: usize = 0; o < last; o += 16) v128.store(d + o, v128.load(s + o));
+    v128.store(d + last, v128.load(s + last));
+  } else {
+    let i = 0;
+    for (; i + 2 <= n; i += 2) store<u64>(d + (<usize>i << 2), load<u64>(s + (<usize>i << 2)));
+    if (i < n) store<u32>(d + (<usize>i << 2), load<u32>(s + (<usize>i << 2)));
+  }
 }

@@ -126,3 +126,36 @@ export function paddedTaps(g: ConvGeometry): Int32Array {
   }
   return out;
 }
+
+/**
+ * The output rows grouped into spans of consecutive rows (output pixels of all images, row-major) whose taps
+ * inside the input form the same window: `[firstRow, endRow, window, validBits]` per span, flattened.
+ * `window` is −1 when every tap is inside, else `ky0 | ky1 << 8 | kx0 << 16 | kx1 << 24` (taps ky0 ≤ ky < ky1,
+ * kx0 ≤ kx < kx1 are inside); `validBits` = window taps × inChannels, the reduction length of those rows.
+ * A zero-padded convolution computed over the window only needs no padding correction.
+ *
+ * @param g - the geometry
+ * @returns 4 integers per span
+ */
+export function windowSpans(g: ConvGeometry): Int32Array {
+  const spans: number[] = [];
+  let row = 0;
+  for (let b = 0; b < g.batch; b++) {
+    for (let oy = 0; oy < g.outHeight; oy++) {
+      const y0 = oy * g.strideHeight - g.padHeight;
+      const ky0 = Math.max(0, -y0);
+      const ky1 = Math.max(ky0, Math.min(g.kernelHeight, g.height - y0));
+      for (let ox = 0; ox < g.outWidth; ox++, row++) {
+        const x0 = ox * g.strideWidth - g.padWidth;
+        const kx0 = Math.max(0, -x0);
+        const kx1 = Math.max(kx0, Math.min(g.kernelWidth, g.width - x0));
+        const full = ky0 === 0 && kx0 === 0 && ky1 === g.kernelHeight && kx1 === g.kernelWidth;
+        const window = full ? -1 : ky0 | (ky1 << 8) | (kx0 << 16) | (kx1 << 24);
+        const last = spans.length - 4;
+        if (last >= 0 && spans[last + 1] === row && spans[last + 2] === window) spans[last + 1] = row + 1;
+        else spans.push(row, row + 1, window, (ky1 - ky0) * (kx1 - kx0) * g.inChannels);
+      }
+    }
+  }
+  return Int32Array.from(spans);
+}

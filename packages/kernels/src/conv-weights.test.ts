@@ -1,9 +1,9 @@
-import { packBinaryRows } from '@quantprune/formats';
+import { packBinaryRows, packBitPlanes } from '@quantprune/formats';
 import { describe, expect, it } from 'vitest';
 import { resolveConvGeometry } from './conv-geometry.ts';
-import { packConv2dWeights, tapWeightSums } from './conv-weights.ts';
+import { packConv2dWeightPlanes, packConv2dWeights, tapWeightSums } from './conv-weights.ts';
 import { sign } from './test-oracle.ts';
-import { randomFloats } from './test-random.ts';
+import { randomCodes, randomFloats } from './test-random.ts';
 
 describe('packConv2dWeights', () => {
   it('is packBinaryRows of the OHWI matrix when C is a multiple of 32', () => {
@@ -22,6 +22,32 @@ describe('packConv2dWeights', () => {
   it('rejects a shape that does not match', () => {
     expect(() => packConv2dWeights(new Float32Array(5), [1, 1, 1, 4])).toThrow(/needs 4 values, got 5/);
     expect(() => packConv2dWeights(new Float32Array(0), [0, 1, 1, 4])).toThrow(/shape must be 4 positive integers/);
+  });
+});
+
+describe('packConv2dWeightPlanes', () => {
+  it('is packBitPlanes of the OHWI codes when C is a multiple of 32', () => {
+    const codes = randomCodes(3 * 9 * 64, 2, 3);
+    expect(packConv2dWeightPlanes(codes, [3, 3, 3, 64], 2)).toEqual(packBitPlanes(codes, 2, 3, 9 * 64));
+  });
+
+  it('pads every tap like packConv2dWeights: one bit plane equals the packed ±1 weights', () => {
+    const bits = randomCodes(4 * 9 * 37, 1, 4);
+    const planes = packConv2dWeightPlanes(bits, [4, 3, 3, 37], 1);
+    expect(planes).toEqual([packConv2dWeights(Float32Array.from(bits, (b) => (b ? -1 : 1)), [4, 3, 3, 37])]);
+    // 2-bit codes (3, 1) of taps with 2 channels: plane 0 = 0b11, plane 1 = 0b01 on a fresh word per tap (by hand)
+    const two = packConv2dWeightPlanes([3, 1, 3, 1], [1, 1, 2, 2], 2);
+    expect(two.map((p) => [...p.words])).toEqual([
+      [0b11, 0b11],
+      [0b01, 0b01],
+    ]);
+  });
+
+  it('rejects bad bit counts, shapes and codes', () => {
+    expect(() => packConv2dWeightPlanes([0], [1, 1, 1, 1], 3 as 2)).toThrow(/bits must be 1 or 2, got 3/);
+    expect(() => packConv2dWeightPlanes([0, 1], [1, 1, 1, 1], 2)).toThrow(/needs 1 codes, got 2/);
+    expect(() => packConv2dWeightPlanes([0, 2], [1, 1, 1, 2], 1)).toThrow(/codes\[1\] must be an integer in \[0, 2\), got 2/);
+    expect(() => packConv2dWeightPlanes([0.5], [1, 1, 1, 1], 2)).toThrow(/codes\[0\] must be an integer/);
   });
 });
 

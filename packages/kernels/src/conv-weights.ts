@@ -1,4 +1,4 @@
-import { packBinaryRows, type PackedBinaryMatrix } from '@quantprune/formats';
+import { packBinaryRows, packBitPlanes, type PackedBinaryMatrix } from '@quantprune/formats';
 import type { ConvGeometry } from './conv-geometry.ts';
 import { lastWordMask, popcount32 } from './internal/bits.ts';
 import { checkPacked } from './internal/validate.ts';
@@ -39,6 +39,52 @@ export function packConv2dWeights(
     for (let c = 0; c < cin; c++) padded[r * cpad + c] = values[r * cin + c]!;
   }
   return packBinaryRows(padded, out, taps * cpad, { rowAlignWords });
+}
+
+/**
+ * Packs OHWI weight codes into the bit planes the bit-serial convolution consumes: `packBitPlanes` of the
+ * `[outChannels, kh·kw·Cpad]` code matrix with every tap's channels padded to `Cpad = 32·⌈C/32⌉` (padding code
+ * 0), the layout of {@link packConv2dWeights} per plane. With `bits` 2 the codes 0..3 are the DoReFa levels
+ * {−1, −⅓, ⅓, 1} (A2W2); with `bits` 1 code 1 means −1 and 0 means +1 (A2W1, the same plane as
+ * `packConv2dWeights` of the ±1 values).
+ *
+ * @param codes - `outChannels·kh·kw·C` integer codes in `[0, 2^bits)`, OHWI order
+ * @param shape - `[outChannels, kh, kw, C]`
+ * @param bits - 1 or 2
+ * @param rowAlignWords - row alignment in 32-bit words @default 1
+ * @returns `bits` planes, least significant first
+ * @throws RangeError on a bad shape, a length mismatch, `bits` other than 1 or 2, or a code out of range
+ * @example
+ * ```ts
+ * const w = packConv2dWeightPlanes(codes, [64, 3, 3, 64], 2); // 2 planes of 64 rows × 18 words
+ * ```
+ */
+export function packConv2dWeightPlanes(
+  codes: ArrayLike<number>,
+  shape: readonly [number, number, number, number],
+  bits: 1 | 2,
+  rowAlignWords = 1,
+): PackedBinaryMatrix[] {
+  const fn = 'packConv2dWeightPlanes';
+  if (bits !== 1 && bits !== 2) throw new RangeError(`${fn}: bits must be 1 or 2, got ${String(bits)}`);
+  if (shape.length !== 4 || !shape.every((d) => Number.isInteger(d) && d >= 1)) {
+    throw new RangeError(`${fn}: shape must be 4 positive integers [out, kh, kw, in], got [${shape.join(', ')}]`);
+  }
+  const [out, kh, kw, cin] = shape;
+  const taps = kh * kw;
+  if (codes.length !== out * taps * cin) {
+    throw new RangeError(`${fn}: shape [${shape.join(', ')}] needs ${out * taps * cin} codes, got ${codes.length}`);
+  }
+  const cpad = Math.ceil(cin / 32) * 32;
+  const padded = new Uint8Array(out * taps * cpad);
+  for (let r = 0; r < out * taps; r++) {
+    for (let c = 0; c < cin; c++) {
+      const v = codes[r * cin + c]!;
+      if (!Number.isInteger(v) || v < 0 || v >= 1 << bits) throw new RangeError(`${fn}: codes[${r * cin + c}] must be an integer in [0, ${1 << bits}), got ${v}`);
+      padded[r * cpad + c] = v;
+    }
+  }
+  return packBitPlanes(padded, bits, out, taps * cpad, { rowAlignWords });
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { PackedBinaryMatrix } from '@quantprune/formats';
 import type { ConvGeometry } from './conv-geometry.ts';
-import type { OutputTransform } from './output-transform.ts';
+import type { OutputTransform, ScaleBiasTransform } from './output-transform.ts';
 
 /** Inputs of the `PackSigns` kernel: a row-major float matrix to pack into the kernel layout. */
 export interface PackSignsInputs {
@@ -37,6 +37,19 @@ export interface BitSerialGemmInputs {
   readonly activationLevels: ActivationLevels;
 }
 
+/**
+ * Inputs of the `BitSerialConv2d` kernel (validated by the `bitSerialConv2d` op): 2-bit activations with
+ * levels {0, ⅓, ⅔, 1} (codes 0..3), 1 weight plane (±1, A2W1) or 2 (DoReFa codes, A2W2), zero padding.
+ */
+export interface BitSerialConv2dInputs {
+  /** NHWC codes (one byte each, 0..3), or 2 bit planes of packed pixels (rows = N·H·W, cols = C). */
+  readonly input: Uint8Array | readonly PackedBinaryMatrix[];
+  /** 1 or 2 planes of packed OHWI weights as made by `packConv2dWeightPlanes` (or `packConv2dWeights` for ±1). */
+  readonly weights: readonly PackedBinaryMatrix[];
+  readonly geometry: ConvGeometry;
+  readonly transform: ScaleBiasTransform | null;
+}
+
 /** Inputs of the `Int8Gemm` kernel: `a` row-major M×K, `b` row-major N×K (transposed). */
 export interface Int8GemmInputs {
   readonly a: Int8Array;
@@ -63,6 +76,7 @@ export interface KernelSignatures {
   BinaryGemm(inputs: BinaryGemmInputs): Int32Array;
   BinaryConv2d(inputs: BinaryConv2dInputs): Int32Array | Float32Array | PackedBinaryMatrix;
   BitSerialGemm(inputs: BitSerialGemmInputs): Int32Array;
+  BitSerialConv2d(inputs: BitSerialConv2dInputs): Int32Array | Float32Array;
   Int8Gemm(inputs: Int8GemmInputs): Int32Array;
   OutputTransform(inputs: OutputTransformInputs): Float32Array | PackedBinaryMatrix;
 }
@@ -79,6 +93,7 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   'BinaryGemm',
   'BinaryConv2d',
   'BitSerialGemm',
+  'BitSerialConv2d',
   'Int8Gemm',
   'OutputTransform',
 ];

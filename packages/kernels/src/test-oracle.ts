@@ -23,6 +23,14 @@ export function floatGemm(a: ArrayLike<number>, b: ArrayLike<number>, m: number,
  * (0 as in fp32 convolutions, or +1).
  */
 export function floatBinaryConv(x: ArrayLike<number>, w: ArrayLike<number>, g: ConvGeometry): Float64Array {
+  return floatConv(Array.from(x, sign), Array.from(w, sign), g, g.padValue);
+}
+
+/**
+ * Direct NHWC × OHWI convolution in float64 of the values `x` and `w` as given (e.g. the levels c/3 and
+ * 2c/3 − 1); padded positions hold `padValue`.
+ */
+export function floatConv(x: ArrayLike<number>, w: ArrayLike<number>, g: ConvGeometry, padValue = 0): Float64Array {
   const { batch, height, width, inChannels: c, outChannels: o, kernelHeight: kh, kernelWidth: kw } = g;
   const out = new Float64Array(batch * g.outHeight * g.outWidth * o);
   for (let b = 0; b < batch; b++) {
@@ -36,8 +44,8 @@ export function floatBinaryConv(x: ArrayLike<number>, w: ArrayLike<number>, g: C
               const ix = ox * g.strideWidth - g.padWidth + kx;
               const inside = iy >= 0 && iy < height && ix >= 0 && ix < width;
               for (let ci = 0; ci < c; ci++) {
-                const xv = inside ? sign(x[((b * height + iy) * width + ix) * c + ci]!) : g.padValue;
-                s += xv * sign(w[((n * kh + ky) * kw + kx) * c + ci]!);
+                const xv = inside ? x[((b * height + iy) * width + ix) * c + ci]! : padValue;
+                s += xv * w[((n * kh + ky) * kw + kx) * c + ci]!;
               }
             }
           }

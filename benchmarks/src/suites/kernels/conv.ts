@@ -1,4 +1,4 @@
-import { packConv2dWeights, scaleBiasTransform, WasmKernels, type ConvStageTimes } from '@quantprune/kernels';
+import { packConv2dWeightPlanes, packConv2dWeights, scaleBiasTransform, WasmKernels, type ConvStageTimes } from '@quantprune/kernels';
 import { median, type BenchSuite } from '../../harness.ts';
 import { cpuFlags, measure, ortSession, ratioSpread, type TimedTask } from './measure.ts';
 import { convModel } from './onnx-model.ts';
@@ -19,11 +19,12 @@ const SHAPES: readonly (readonly [number, number])[] = [
 /**
  * Binary 3×3 convolution (zero padding 1, exact; float NHWC in, float out through a fused per-channel
  * scale + bias) in WebAssembly against onnxruntime-node's fp32 Conv (NCHW, 1 intra-op thread) on ResNet-18's
- * layer shapes, plus the share of the non-GEMM stages (sign packing, im2col, padding correction + transform).
+ * layer shapes, plus the share of the non-GEMM stages (sign packing, im2col, padding correction + transform), and
+ * the bit-serial A2W2 convolution (2-bit codes in, same fused transform) on the same shapes against the binary one.
  */
 export const suite: BenchSuite = {
   name: 'kernels/conv',
-  description: 'binary 3×3 conv pad 1 (wasm SIMD, float in/out) vs onnxruntime-node fp32 Conv on 56²×64 … 7²×512',
+  description: 'binary 3×3 conv pad 1 (wasm SIMD, float in/out) vs onnxruntime-node fp32 Conv on 56²×64 … 7²×512; A2W2 conv ÷ binary conv',
   async run({ quick, log }) {
     const shapes = quick ? ([[8, 32]] as const) : SHAPES;
     const wasm = await WasmKernels.create();
@@ -60,8 +61,30 @@ export const suite: BenchSuite = {
           if (out[(oy * hw + ox) * c + n] !== acc) throw new Error(`kernels/conv: ${hw}²×${c} wrong at ${oy},${ox},${n}: ${out[(oy * hw + ox) * c + n]} vs ${acc}`);
         }
 
+        // A2W2: activation codes 0..3 (levels c/3), DoReFa weight codes 0..3 (levels 2c/3 − 1), same transform;
+        // the sums are in level units ×9, checked against a direct loop over the integer levels c and 2c − 3
+        const codes = Uint8Array.from({ length: hw * hw * c }, () => Math.floor(r() * 4));
+        const wCodes = Uint8Array.from({ length: c * 9 * c }, () => Math.floor(r() * 4));
+        const a2w2 = wasm.createBitSerialConv2d(packConv2dWeightPlanes(wCodes, [c, 3, 3, c], 2), { ...options, transform: scaleBiasTransform(scale, bias) });
+        a2w2.input.set(codes);
+        a2w2.run();
+        const out2 = a2w2.output as Float32Array;
+        for (let s = 0; s < 32; s++) {
+          const [oy, ox, n] = [Math.floor(r() * hw), Math.floor(r() * hw), Math.floor(r() * c)];
+          let acc = bias[n]!;
+          for (let ky = 0; ky < 3; ky++) {
+            for (let kx = 0; kx < 3; kx++) {
+              const [iy, ix] = [oy + ky - 1, ox + kx - 1];
+              if (iy < 0 || iy >= hw || ix < 0 || ix >= hw) continue;
+              for (let ci = 0; ci < c; ci++) acc += codes[(iy * hw + ix) * c + ci]! * (2 * wCodes[((n * 3 + ky) * 3 + kx) * c + ci]! - 3);
+            }
+          }
+          if (out2[(oy * hw + ox) * c + n] !== acc) throw new Error(`kernels/conv: A2W2 ${hw}²×${c} wrong at ${oy},${ox},${n}: ${out2[(oy * hw + ox) * c + n]} vs ${acc}`);
+        }
+
         const tasks: TimedTask[] = [
           { name: 'binary', fn: () => plan.run() },
+          { name: 'A2W2', fn: () => a2w2.run() },
           { name: 'binary + copies', fn: () => (plan.input.set(x), plan.run(), (plan.output as Float32Array).slice()) },
         ];
         if (!quick) {
@@ -73,6 +96,7 @@ export const suite: BenchSuite = {
           ortVersion = ort.version;
           const feeds = { X: ort.tensor(xNchw, [1, c, hw, hw]) };
           const y = (await ort.run(feeds))['Y']!.data as Float32Array;
+          const out = plan.output as Float32Array; // a fresh view: creating the A2W2 plan may have grown the memory
           for (let i = 0; i < y.length; i += 101) {
             const [ch, p] = [Math.floor(i / (hw * hw)), i % (hw * hw)];
             if (y[i] !== out[p * c + ch]) throw new Error(`kernels/conv: ORT Conv differs at ${i}: ${y[i]} vs ${out[p * c + ch]}`);
@@ -99,6 +123,8 @@ export const suite: BenchSuite = {
           'ORT p95': ortStats?.p95 ?? '-',
           'ORT ÷ binary': ortStats ? speedup : '-',
           'per-round ratio': ortStats ? ratioSpread(ortStats, bin) : '-',
+          'A2W2 ms': stats.get('A2W2')!.median,
+          'A2W2 ÷ binary': stats.get('A2W2')!.median / bin.median,
           'pack ms': pack,
           'im2col ms': im2col,
           'gemm ms': gemm,
@@ -113,6 +139,7 @@ export const suite: BenchSuite = {
           goals.push({ goal: `${hw}²×${c}: packed weights ≤ 1.02 × weights/8: ${(weightBytes / ((c * 9 * c) / 8)).toFixed(4)} ×`, met: weightBytes <= 1.02 * ((c * 9 * c) / 8) });
         }
         plan.dispose();
+        a2w2.dispose();
       }
     } finally {
       await wasm.dispose();
@@ -123,6 +150,7 @@ export const suite: BenchSuite = {
       notes: [
         `cpu flags: ${cpuFlags()}; onnxruntime-node ${ortVersion}; medians and p95 over all samples of ${quick ? 1 : 5} interleaved tinybench rounds`,
         '"binary" runs with input and output resident in wasm memory (as between layers); "with copies" adds copying the float input in and the output out',
+        '"A2W2" is the bit-serial convolution (activation codes in, fused scale + bias out) on the same shape, resident like "binary"',
         'stage times are medians of 300 profiled runs; "output" = zero-padding correction of border pixels + scale-bias transform',
       ],
     };

@@ -14,6 +14,13 @@ describe.each(BACKENDS)('packSigns (%s)', (backend) => {
     expect(m.wordsPerRow).toBe(1);
   });
 
+  it('treats −0, NaN and ±Infinity the same way in whole 32-value words (the SIMD path)', () => {
+    const x = randomFloats(64, 9);
+    x.set([-0, NaN, -Infinity, Infinity, -NaN, -1e-45], 3);
+    x.set([NaN, -0], 40);
+    expect(packSigns(x, 1, 64, { backend })).toEqual(packBinaryRows(x, 1, 64));
+  });
+
   it.each([[1, 1], [3, 31], [2, 32], [5, 33], [4, 64], [3, 100]])('equals packBinaryRows for %i×%i and row alignments', (rows, cols) => {
     const x = randomFloats(rows * cols, rows * 1000 + cols);
     for (const rowAlignWords of [1, 2, 4]) {

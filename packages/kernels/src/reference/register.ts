@@ -2,6 +2,7 @@ import { packBinaryRows } from '@quantprune/formats';
 import { registerKernel } from '../registry.ts';
 import { referenceBinaryConv2d } from './binary-conv2d.ts';
 import { referenceBinaryGemm } from './binary-gemm.ts';
+import { referenceBitSerialConv2d } from './bit-serial-conv2d.ts';
 import { referenceBitSerialGemm } from './bit-serial-gemm.ts';
 import { referenceInt8Gemm } from './int8-gemm.ts';
 import { referenceOutputTransform } from './output-transform.ts';
@@ -26,6 +27,7 @@ export function registerReferenceKernels(): void {
   registerKernel({ kernelName: 'BinaryGemm', backendName, priority, kernelFunc: referenceBinaryGemm });
   registerKernel({ kernelName: 'BinaryConv2d', backendName, priority, kernelFunc: referenceBinaryConv2d });
   registerKernel({ kernelName: 'BitSerialGemm', backendName, priority, kernelFunc: referenceBitSerialGemm });
+  registerKernel({ kernelName: 'BitSerialConv2d', backendName, priority, kernelFunc: referenceBitSerialConv2d });
   registerKernel({ kernelName: 'Int8Gemm', backendName, priority, kernelFunc: referenceInt8Gemm });
   registerKernel({ kernelName: 'OutputTransform', backendName, priority, kernelFunc: referenceOutputTransform });
 }

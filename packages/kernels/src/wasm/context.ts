@@ -5,10 +5,12 @@ import type { WorkerPool } from './worker-pool.ts';
 /** The functions exported by assembly/index.ts (all offsets are bytes into the linear memory). */
 export interface KernelExports {
   binaryGemm(a: number, b: number, c: number, m0: number, m1: number, n: number, w64: number, k: number): void;
+  binaryConvGemm(a: number, b: number, c: number, m0: number, m1: number, n: number, w64: number, desc: number): void;
   a2w1Gemm(a: number, b: number, c: number, m0: number, m1: number, n: number, w64: number, alpha: number, beta: number, colTerm: number): void;
   a2w2Gemm(a: number, w: number, c: number, m0: number, m1: number, n: number, w64: number, alpha: number, beta: number, colTerm: number): void;
   int8Gemm(a: number, b: number, c: number, m0: number, m1: number, n: number, k8: number): void;
   packSigns(src: number, rows: number, cols: number, dst: number, wpr: number): void;
+  packCodePlanes(src: number, rows: number, cols: number, dst: number, cw64: number): void;
   im2col(
     src: number, batch: number, h: number, w: number, cw: number, kh: number, kw: number,
     sh: number, sw: number, ph: number, pw: number, oh: number, ow: number, dst: number, dstWpr: number,
@@ -19,10 +21,14 @@ export interface KernelExports {
 }
 
 /** Kernels that take a row range `[m0, m1)` as their 4th and 5th arguments and may be split across threads. */
-export type RowKernel = 'binaryGemm' | 'a2w1Gemm' | 'a2w2Gemm' | 'int8Gemm';
+export type RowKernel = 'binaryGemm' | 'binaryConvGemm' | 'a2w1Gemm' | 'a2w2Gemm' | 'int8Gemm';
 
 /** Row kernels by index, as the worker reads them from the control block. */
-export const ROW_KERNELS: readonly RowKernel[] = ['binaryGemm', 'a2w1Gemm', 'a2w2Gemm', 'int8Gemm'];
+export const ROW_KERNELS: readonly RowKernel[] = ['binaryGemm', 'binaryConvGemm', 'a2w1Gemm', 'a2w2Gemm', 'int8Gemm'];
+
+// Chunks per job on two threads: enough that the faster thread can take over the slower one's share, few
+// enough that claiming one (an Atomics.add and a call into wasm) stays far below its work.
+const CHUNKS = 32;
 
 /** What the plans share: the instance, its memory with cached typed views, the heap and the optional pool. */
 export class WasmContext {
@@ -84,17 +90,11 @@ export class WasmContext {
 
   /**
    * Runs a row kernel over rows [0, m): `args` are its arguments without m0/m1 (the first three, then the rest).
-   * With a worker pool the rows are split in two and the worker takes the second half.
+   * With a worker pool both threads claim chunks of about m/32 rows until all are done.
    */
   runRows(kernel: RowKernel, m: number, head: readonly [number, number, number], tail: readonly number[]): void {
     const fn = this.exports[kernel] as (...args: number[]) => void;
-    if (this.pool && m >= 2) {
-      const split = m >> 1;
-      this.pool.start(ROW_KERNELS.indexOf(kernel), [...head, split, m, ...tail]);
-      fn(...head, 0, split, ...tail);
-      this.pool.wait();
-    } else {
-      fn(...head, 0, m, ...tail);
-    }
+    if (this.pool && m >= 2) this.pool.run(ROW_KERNELS.indexOf(kernel), fn, [...head, ...tail], m, Math.ceil(m / CHUNKS));
+    else fn(...head, 0, m, ...tail);
   }
 }

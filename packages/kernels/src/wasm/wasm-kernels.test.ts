@@ -1,10 +1,11 @@
 import { packBinaryRows, packBitPlanes } from '@quantprune/formats';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveConvGeometry } from '../conv-geometry.ts';
-import { packConv2dWeights } from '../conv-weights.ts';
+import { packConv2dWeightPlanes, packConv2dWeights } from '../conv-weights.ts';
 import { WasmLoadError } from '../errors.ts';
 import { referenceBinaryConv2d } from '../reference/binary-conv2d.ts';
 import { referenceBinaryGemm } from '../reference/binary-gemm.ts';
+import { referenceBitSerialConv2d } from '../reference/bit-serial-conv2d.ts';
 import { referenceBitSerialGemm } from '../reference/bit-serial-gemm.ts';
 import { referenceInt8Gemm } from '../reference/int8-gemm.ts';
 import { randomCodes, randomFloats, rng } from '../test-random.ts';
@@ -18,16 +19,19 @@ afterAll(async () => {
 });
 
 describe('WasmKernels plans', () => {
-  it('give the same results on one and two threads (rows split between the threads)', () => {
-    const [m, n, k] = [37, 22, 200];
+  it.each([1, 2, 3, 37, 65])('give the same results on one and two threads (%i rows claimed in chunks by both)', (m) => {
+    const [n, k] = [22, 200];
     const a = packBinaryRows(randomFloats(m * k, 1), m, k);
     const b = packBinaryRows(randomFloats(n * k, 2), n, k);
     const expected = referenceBinaryGemm({ a, b });
     for (const wasm of [one, two]) {
       const plan = wasm.createBinaryGemm(b, m);
       plan.setA(a);
-      plan.run();
-      expect(plan.c).toEqual(expected);
+      for (let i = 0; i < 3; i++) {
+        plan.c.fill(0);
+        plan.run();
+        expect(plan.c).toEqual(expected);
+      }
       plan.dispose();
     }
     expect(two.threads).toBe(2);
@@ -62,6 +66,14 @@ describe('WasmKernels plans', () => {
     expect(Object.values(times).every((t) => t >= 0)).toBe(true);
     expect(conv.output).toEqual(referenceBinaryConv2d({ input: x, weights, geometry: g, transform: null }));
     conv.dispose();
+
+    const codes = randomCodes(9 * 9 * 33, 2, 8);
+    const planes = packConv2dWeightPlanes(randomCodes(5 * 9 * 33, 2, 9), [5, 3, 3, 33], 2);
+    const bsConv = two.createBitSerialConv2d(planes, options);
+    bsConv.input.set(codes);
+    expect(Object.values(bsConv.profile()).every((t) => t >= 0)).toBe(true);
+    expect(bsConv.output).toEqual(referenceBitSerialConv2d({ input: codes, weights: planes, geometry: g, transform: null }));
+    bsConv.dispose();
   });
 
   it('keep working after the memory grew (views are re-created) and refuse to run once disposed', () => {
@@ -97,6 +109,12 @@ describe('WasmKernels plan arguments', () => {
     expect(() => one.createBinaryConv2d(packConv2dWeights(new Float32Array(2 * 8), [2, 1, 1, 8]), options)).toThrow(/WasmKernels.createBinaryConv2d: weights must be 2×288/);
     expect(() => one.createBinaryGemm(packBinaryRows(new Float32Array(4), 1, 4), -1)).toThrow(/createBinaryGemm: rows must be an integer ≥ 0/);
     expect(() => one.createBitSerialGemm([], 1)).toThrow(/createBitSerialGemm: weights must be 1 or 2 bit planes/);
+    const planes = packConv2dWeightPlanes(new Uint8Array(2 * 9 * 8), [2, 3, 3, 8], 2);
+    expect(() => one.createBitSerialConv2d(planes, { ...options, padValue: 1 })).toThrow(/WasmKernels.createBitSerialConv2d: padValue must be 0/);
+    const plan = one.createBitSerialConv2d(planes, { ...options, inputKind: 'planes' });
+    expect(() => plan.input).toThrow(/inputKind 'planes'/);
+    expect(() => plan.setInputPlanes([])).toThrow(/expected 2 planes of 16×8/);
+    plan.dispose();
     expect(() => one.createInt8Gemm(new Int8Array(5), 2, 3, 1)).toThrow(/createInt8Gemm: b must have 6 elements/);
   });
 });

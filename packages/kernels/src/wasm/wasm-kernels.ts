@@ -3,9 +3,11 @@ import { resolveConvGeometry, type Conv2dOptions } from '../conv-geometry.ts';
 import { checkConvWeights } from '../conv-weights.ts';
 import { checkInt, checkLength, checkPacked, checkPlanes } from '../internal/validate.ts';
 import type { ActivationLevels, KernelSignatures } from '../kernel-names.ts';
-import { checkTransform, type OutputTransform } from '../output-transform.ts';
+import { checkBitSerialConv } from '../ops/bit-serial-conv2d.ts';
+import { checkTransform, type OutputTransform, type ScaleBiasTransform } from '../output-transform.ts';
 import { BinaryConv2dPlan, type ConvInputKind } from './binary-conv2d-plan.ts';
 import { BinaryGemmPlan } from './binary-gemm-plan.ts';
+import { BitSerialConv2dPlan, type BitSerialConvInputKind } from './bit-serial-conv2d-plan.ts';
 import { BitSerialGemmPlan } from './bit-serial-gemm-plan.ts';
 import { WasmContext, type KernelExports } from './context.ts';
 import { WasmHeap } from './heap.ts';
@@ -32,6 +34,14 @@ export interface BinaryConv2dPlanOptions extends Conv2dOptions {
   readonly transform?: OutputTransform;
   /** NHWC float input packed by the plan, or packed pixels written by the caller. @default 'float' */
   readonly inputKind?: ConvInputKind;
+}
+
+/** Options of {@link WasmKernels.createBitSerialConv2d}. `padValue` must be 0 (the default). */
+export interface BitSerialConv2dPlanOptions extends Conv2dOptions {
+  /** Fused per-channel scale + bias; without one the plan outputs int32 sums in level units. */
+  readonly transform?: ScaleBiasTransform;
+  /** NHWC codes (one byte each) packed by the plan, or 2 bit planes set by the caller. @default 'codes' */
+  readonly inputKind?: BitSerialConvInputKind;
 }
 
 // Offsets below this belong to the module (AssemblyScript's stub runtime keeps no data, this is a safety margin).
@@ -146,6 +156,27 @@ export class WasmKernels {
   }
 
   /**
+   * A bit-serial convolution plan (A2W1 with 1 weight plane, A2W2 with 2) with resident weights, for 2-bit
+   * activations with levels {0, ⅓, ⅔, 1} (codes 0..3) and zero padding.
+   *
+   * @param weights - 1 or 2 planes of packed OHWI weights (see `packConv2dWeightPlanes`)
+   * @param options - shapes, strides, padding, optional fused scale-bias transform, and whether the input is
+   *   NHWC codes (packed by the plan, the default) or bit planes
+   * @returns the plan
+   * @throws RangeError on inconsistent shapes, `padValue` 1 or a threshold transform
+   * @example
+   * ```ts
+   * const plan = wasm.createBitSerialConv2d(w, { inputShape: [1, 56, 56, 64], outChannels: 64, kernelSize: 3, padding: 1 });
+   * plan.input.set(codes);
+   * plan.run();
+   * ```
+   */
+  createBitSerialConv2d(weights: readonly PackedBinaryMatrix[], options: BitSerialConv2dPlanOptions): BitSerialConv2dPlan {
+    const geometry = checkBitSerialConv('WasmKernels.createBitSerialConv2d', weights, options);
+    return new BitSerialConv2dPlan(this.#ctx, weights, geometry, options.transform ?? null, options.inputKind ?? 'codes');
+  }
+
+  /**
    * An int8 GEMM plan with resident B (N×K row-major).
    *
    * @param b - N×K int8 weights (B transposed)
@@ -191,6 +222,13 @@ export class WasmKernels {
           plan.setActivations(activations);
           plan.run();
           return plan.c.slice();
+        }),
+      BitSerialConv2d: ({ input, weights, geometry, transform }) =>
+        withPlan(new BitSerialConv2dPlan(ctx, weights, geometry, transform, input instanceof Uint8Array ? 'codes' : 'planes'), (plan) => {
+          if (input instanceof Uint8Array) plan.input.set(input);
+          else plan.setInputPlanes(input);
+          plan.run();
+          return plan.output.slice();
         }),
       Int8Gemm: ({ a, b, m, n, k }) =>
         withPlan(this.createInt8Gemm(b, n, k, m), (plan) => {
