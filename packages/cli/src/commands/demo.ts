@@ -98,15 +98,15 @@ export async function demoCommand(options: DemoOptions, io: CliIO): Promise<numb
 /** Section 4: a short, visible LeNet-5 training run on real MNIST (about a minute on one core). */
 async function trainLenet(file: string, io: CliIO): Promise<void> {
   const images = 12_800;
-  io.out(`\n# 4. Train LeNet-5 on ${images.toLocaleString('en-US')} real MNIST images (1 epoch, batch 64, SGD momentum 0.9, lr 0.01), TF.js\n`);
+  io.out(`\n# 4. Train LeNet-5 on ${images.toLocaleString('en-US')} real MNIST images (1 epoch, batch 64, Adam lr 0.001, cosine), TF.js\n`);
   const trainer = await createTrainer({
     graph: createModel('lenet5'),
     train: loadMnist({ split: 'train' }),
     test: loadMnist({ split: 'test' }),
     limit: images,
     batchSize: 64,
-    optimizer: { kind: 'sgd', momentum: 0.9 },
-    schedule: { kind: 'constant', lr: 0.01 },
+    optimizer: { kind: 'adam' },
+    schedule: { kind: 'cosine', lr: 1e-3, totalSteps: images / 64, warmupSteps: 20 },
     normalize: NORMALIZE.mnist,
     progress: lineProgress((line) => io.out(line), 50),
   });

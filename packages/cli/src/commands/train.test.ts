@@ -22,7 +22,7 @@ describe('quantprune train / eval on real MNIST (small subsets)', () => {
     const common = ['--model', 'lenet5', '--dataset', 'mnist', '--limit', '640', '--test-limit', '300', '--backend', 'wasm', '--checkpoint-dir', ckpt, '--checkpoint-every', '4'];
     const first = await run('train', ...common, '--epochs', '1');
     expect(first.status).toBe(0);
-    expect(first.out).toMatch(/training lenet5 \(fp32\) on mnist: 640 images, batch 64, 1 epoch\(s\) of 10 steps, sgd lr 0\.01, backend wasm/);
+    expect(first.out).toMatch(/training lenet5 \(fp32\) on mnist: 640 images, batch 64, 1 epoch\(s\) of 10 steps, adam lr 0\.001 \(cosine\), backend wasm/);
     expect(first.out).toMatch(/epoch 1\/1: train loss \d\.\d{4}, test top-1 \d+\.\d\d %/);
     expect(first.out).toMatch(/model size: 431,080 params, 13,794,560 bits/);
     expect(first.err).toMatch(/epoch 1\/1 {2}step 10\/10 {2}loss \d/); // log lines (not a TTY)
@@ -75,9 +75,9 @@ describe.skipIf(root === undefined)('quantprune eval on the shared CIFAR-10 subs
   it('calibrates a DoReFa W2A2 fine-tune of the pretrained ResNet-20 before training', async () => {
     const weights = join(root!, 'pretrained', 'resnet20-12fca82f.safetensors');
     const argv = ['--model', 'resnet20-cifar', '--weights', weights, '--dataset', 'cifar10', '--precision', 'dorefa', '--dorefa-activations', 'clip'];
-    const r = await run('train', ...argv, '--calibrate', '2', '--distill', '--limit', '128', '--test-limit', '100', '--lr', '0.001', '--backend', 'wasm', '--no-progress');
+    const r = await run('train', ...argv, '--calibrate', '2', '--distill', '--limit', '128', '--test-limit', '100', '--optimizer', 'sgd', '--lr', '0.001', '--backend', 'wasm', '--no-progress');
     expect(r.status, r.err).toBe(0);
-    expect(r.out).toMatch(/sgd lr 0\.001, distilled from the float model, backend wasm/);
+    expect(r.out).toMatch(/sgd lr 0\.001 \(cosine\), distilled from the float model, backend wasm/);
     // 18 quantized 3×3 convs (stem and classifier stay float; the option-A ResNet-20 has no projection convs)
     const m = /calibrated 18 DoReFa weight tensors: mean quantization error (\d\.\d{3}) → (\d\.\d{3})/.exec(r.out);
     expect(m, r.out).not.toBeNull();

@@ -224,7 +224,7 @@ export async function trainCommand(options: TrainCommandOptions, io: CliIO, prog
   const dataset = oneOf<DatasetName>('--dataset', options.dataset ?? 'mnist', DATASETS);
   const precision = oneOf<PrecisionPreset>('--precision', options.precision ?? 'fp32', PRECISION_PRESETS);
   const firstLast = oneOf('--first-last', options.firstLast ?? 'fp32', ['fp32', 'quantized'] as const);
-  const optimizerKind = oneOf('--optimizer', options.optimizer ?? 'sgd', ['sgd', 'adam'] as const);
+  const optimizerKind = oneOf('--optimizer', options.optimizer ?? 'adam', ['sgd', 'adam'] as const);
   const backend = oneOf('--backend', options.backend ?? 'auto', BACKENDS);
   const epochs = intOption('--epochs', options.epochs, 1);
   const batchSize = intOption('--batch-size', options.batchSize, 64);
@@ -256,7 +256,8 @@ export async function trainCommand(options: TrainCommandOptions, io: CliIO, prog
   const testLimit = options.testLimit === undefined ? undefined : intOption('--test-limit', options.testLimit, 1);
   const stepsPerEpoch = Math.floor((limit ?? train.count) / batchSize);
   const optimizer: OptimizerConfig = optimizerKind === 'sgd' ? { kind: 'sgd', momentum, nesterov: options.nesterov === true, weightDecay } : { kind: 'adam', weightDecay };
-  const schedule = scheduleOf(options.schedule ?? 'constant', lr, epochs * stepsPerEpoch, stepsPerEpoch, epochs);
+  const scheduleName = options.schedule ?? 'cosine';
+  const schedule = scheduleOf(scheduleName, lr, epochs * stepsPerEpoch, stepsPerEpoch, epochs);
   const augment = AUGMENT[dataset];
 
   const reporter = progress ?? (options.progress === false ? false : io === processIO ? true : lineProgress((l) => io.err(l), 100));
@@ -284,7 +285,7 @@ export async function trainCommand(options: TrainCommandOptions, io: CliIO, prog
     const examples = (limit ?? train.count).toLocaleString('en-US');
     io.out(
       `training ${model} (${precision}${precision === 'fp32' ? '' : `, first/last ${firstLast}`}) on ${dataset}: ${examples} images, batch ${batchSize}, ` +
-        `${epochs} epoch(s) of ${trainer.stepsPerEpoch} steps, ${optimizerKind} lr ${lr}${options.schedule ? ` (${options.schedule})` : ''}${teacher ? ', distilled from the float model' : ''}, ` +
+        `${epochs} epoch(s) of ${trainer.stepsPerEpoch} steps, ${optimizerKind} lr ${lr} (${scheduleName})${teacher ? ', distilled from the float model' : ''}, ` +
         `backend ${trainer.backend.name} ${trainer.backend.version}${resume ? `, resumed at step ${trainer.position.step}` : ''}`,
     );
     if (prescaled) {

@@ -33,6 +33,20 @@ export interface ConvStageTimes {
   readonly output: number;
 }
 
+/** Runs the four stages of a convolution plan in order and times each (performance.now() between stages). */
+export function timeConvStages(pack: () => void, im2col: () => void, gemm: () => void, output: () => void): ConvStageTimes {
+  const t0 = performance.now();
+  pack();
+  const t1 = performance.now();
+  im2col();
+  const t2 = performance.now();
+  gemm();
+  const t3 = performance.now();
+  output();
+  const t4 = performance.now();
+  return { pack: t1 - t0, im2col: t2 - t1, gemm: t3 - t2, output: t4 - t3 };
+}
+
 /** Where the convolution input comes from. */
 export type ConvInputKind = 'float' | 'packed';
 
@@ -198,16 +212,7 @@ export class BinaryConv2dPlan {
    */
   profile(): ConvStageTimes {
     this.#mem.check('BinaryConv2dPlan.profile');
-    const t0 = performance.now();
-    this.#pack();
-    const t1 = performance.now();
-    this.#im2col();
-    const t2 = performance.now();
-    this.#gemm();
-    const t3 = performance.now();
-    this.#finish();
-    const t4 = performance.now();
-    return { pack: t1 - t0, im2col: t2 - t1, gemm: t3 - t2, output: t4 - t3 };
+    return timeConvStages(() => this.#pack(), () => this.#im2col(), () => this.#gemm(), () => this.#finish());
   }
 
   /** Frees the plan's memory. */

@@ -2,7 +2,7 @@ import type { PackedBinaryMatrix } from '@quantprune/formats';
 import type { ConvGeometry } from '../conv-geometry.ts';
 import type { ScaleBiasTransform } from '../output-transform.ts';
 import { levelMaps } from '../reference/bit-serial-gemm.ts';
-import type { ConvStageTimes } from './binary-conv2d-plan.ts';
+import { timeConvStages, type ConvStageTimes } from './binary-conv2d-plan.ts';
 import type { WasmContext } from './context.ts';
 import { Allocations, panelAddress, scatterRows } from './layout.ts';
 
@@ -133,16 +133,7 @@ export class BitSerialConv2dPlan {
    */
   profile(): ConvStageTimes {
     this.#mem.check('BitSerialConv2dPlan.profile');
-    const t0 = performance.now();
-    this.#pack();
-    const t1 = performance.now();
-    this.#im2col();
-    const t2 = performance.now();
-    this.#gemm();
-    const t3 = performance.now();
-    this.#finish();
-    const t4 = performance.now();
-    return { pack: t1 - t0, im2col: t2 - t1, gemm: t3 - t2, output: t4 - t3 };
+    return timeConvStages(() => this.#pack(), () => this.#im2col(), () => this.#gemm(), () => this.#finish());
   }
 
   /** Frees the plan's memory. */
