@@ -1,6 +1,6 @@
 import { packConv2dWeightPlanes, packConv2dWeights, scaleBiasTransform, WasmKernels, type ConvStageTimes } from '@quantprune/kernels';
 import { median, type BenchSuite } from '../../harness.ts';
-import { cpuFlags, measure, ortSession, ratioSpread, type TimedTask } from './measure.ts';
+import { cpuFlags, FULL_ROUNDS, measure, ortSession, pairedRatio, ratioSpread, type TimedTask } from './measure.ts';
 import { convModel } from './onnx-model.ts';
 
 const rand = (seed: number): (() => number) => {
@@ -104,7 +104,7 @@ export const suite: BenchSuite = {
           tasks.push({ name: 'ORT fp32 Conv', fn: () => ort.run(feeds) });
         }
         log(`${hw}²×${c}: measuring`);
-        const stats = await measure(tasks, quick ? { rounds: 1, time: 20, warmup: false } : { rounds: 5, time: 500, warmup: true });
+        const stats = await measure(tasks, quick ? { rounds: 1, time: 20, warmup: false } : FULL_ROUNDS);
         const profiles: ConvStageTimes[] = [];
         for (let i = 0; i < (quick ? 5 : 300); i++) profiles.push(plan.profile());
         const stage = (key: keyof ConvStageTimes): number => median(profiles.map((p) => p[key]));
@@ -112,7 +112,7 @@ export const suite: BenchSuite = {
         const share = (pack + im2col + output) / (pack + im2col + gemm + output);
         const bin = stats.get('binary')!;
         const ortStats = stats.get('ORT fp32 Conv');
-        const speedup = ortStats ? ortStats.median / bin.median : NaN;
+        const speedup = ortStats ? pairedRatio(ortStats, bin) : NaN;
         const weightBytes = packed.words.byteLength;
         rows.push({
           layer: `${hw}²×${c}`,
@@ -124,7 +124,7 @@ export const suite: BenchSuite = {
           'ORT ÷ binary': ortStats ? speedup : '-',
           'per-round ratio': ortStats ? ratioSpread(ortStats, bin) : '-',
           'A2W2 ms': stats.get('A2W2')!.median,
-          'A2W2 ÷ binary': stats.get('A2W2')!.median / bin.median,
+          'A2W2 ÷ binary': pairedRatio(stats.get('A2W2')!, bin),
           'pack ms': pack,
           'im2col ms': im2col,
           'gemm ms': gemm,
@@ -148,7 +148,7 @@ export const suite: BenchSuite = {
       rows,
       goals,
       notes: [
-        `cpu flags: ${cpuFlags()}; onnxruntime-node ${ortVersion}; medians and p95 over all samples of ${quick ? 1 : 5} interleaved tinybench rounds`,
+        `cpu flags: ${cpuFlags()}; onnxruntime-node ${ortVersion}; medians and p95 over all samples of ${quick ? 1 : FULL_ROUNDS.rounds} interleaved tinybench rounds; ratios are medians of the per-round ratios`,
         '"binary" runs with input and output resident in wasm memory (as between layers); "with copies" adds copying the float input in and the output out',
         '"A2W2" is the bit-serial convolution (activation codes in, fused scale + bias out) on the same shape, resident like "binary"',
         'stage times are medians of 300 profiled runs; "output" = zero-padding correction of border pixels + scale-bias transform',

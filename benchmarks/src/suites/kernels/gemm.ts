@@ -1,7 +1,7 @@
 import { packBinaryRows, packBitPlanes } from '@quantprune/formats';
 import { WasmKernels } from '@quantprune/kernels';
 import type { BenchSuite } from '../../harness.ts';
-import { cpuFlags, measure, ortSession, ratioSpread, type TimedTask } from './measure.ts';
+import { cpuFlags, FULL_ROUNDS, measure, ortSession, pairedRatio, ratioSpread, type TimedTask } from './measure.ts';
 import { matMulModel } from './onnx-model.ts';
 
 const rand = (seed: number): (() => number) => {
@@ -82,7 +82,7 @@ export const suite: BenchSuite = {
         tasks.push({ name: 'ORT fp32 MatMul', fn: () => ort.run(feeds) });
       }
       log(`measuring ${tasks.length} tasks`);
-      const stats = await measure(tasks, quick ? { rounds: 1, time: 20, warmup: false } : { rounds: 5, time: 600, warmup: true });
+      const stats = await measure(tasks, quick ? { rounds: 1, time: 20, warmup: false } : FULL_ROUNDS);
       const s = (name: string) => stats.get(name)!;
       const ortStats = stats.get('ORT fp32 MatMul');
       const gops = (ms: number): number => (2 * m * n * k) / ms / 1e6;
@@ -91,13 +91,12 @@ export const suite: BenchSuite = {
         'median ms': s(t.name).median,
         'p95 ms': s(t.name).p95,
         'G op/s': gops(s(t.name).median),
-        'ORT ÷ this': ortStats ? ortStats.median / s(t.name).median : '-',
+        'ORT ÷ this': ortStats ? pairedRatio(ortStats, s(t.name)) : '-',
         'per-round ratio': ortStats ? ratioSpread(ortStats, s(t.name)) : '-',
       }));
-      const bin = s('binary 1 thread').median;
-      const speedup = ortStats ? ortStats.median / bin : NaN;
-      const threads = bin / s('binary 2 threads').median;
-      const a2w2Ratio = s('A2W2').median / bin;
+      const speedup = ortStats ? pairedRatio(ortStats, s('binary 1 thread')) : NaN;
+      const threads = pairedRatio(s('binary 1 thread'), s('binary 2 threads'));
+      const a2w2Ratio = pairedRatio(s('A2W2'), s('binary 1 thread'));
       const packedBytes = b.words.byteLength;
       return {
         rows,
@@ -111,7 +110,7 @@ export const suite: BenchSuite = {
               { goal: `packed binary weights ≤ 1.02 × weights/8 bytes: ${packedBytes} B = ${(packedBytes / ((n * k) / 8)).toFixed(4)} ×`, met: packedBytes <= 1.02 * ((n * k) / 8) },
             ],
         notes: [
-          `cpu flags: ${cpuFlags()}; onnxruntime-node ${ortVersion}; times are medians (and p95) over all tinybench samples of ${quick ? 1 : 5} interleaved rounds`,
+          `cpu flags: ${cpuFlags()}; onnxruntime-node ${ortVersion}; times are medians (and p95) over all tinybench samples of ${quick ? 1 : FULL_ROUNDS.rounds} interleaved rounds; ratios are medians of the per-round ratios`,
           '"per-round ratio" is the min–max of ORT ÷ this over the rounds: the noise of the shared machine',
           'G op/s counts 2·M·N·K binary (or int8) operations per second; data stays resident in wasm memory / ORT tensors',
         ],

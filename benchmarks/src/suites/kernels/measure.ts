@@ -41,6 +41,19 @@ export async function measure(tasks: readonly TimedTask[], options: { rounds: nu
   return new Map(tasks.map((t) => [t.name, { median: median(samples.get(t.name)!), p95: quantile(samples.get(t.name)!, 0.95), rounds: rounds.get(t.name)! }]));
 }
 
+/**
+ * The ratio a/b as the median of the per-round ratios. Each round times both tasks within a few hundred
+ * milliseconds of each other, so pairing by round cancels much of the drift of a shared machine's speed that a
+ * ratio of overall medians absorbs. On this VM, two idle runs of 5 long rounds gave ORT ÷ binary conv 1.64 and
+ * 2.35 on 56²×64 (ratio of overall medians); two runs of 15 short rounds, paired, gave 2.09 and 1.97.
+ */
+export function pairedRatio(a: TaskStats, b: TaskStats): number {
+  return median(a.rounds.map((x, i) => x / b.rounds[i]!));
+}
+
+/** The rounds of a full (not quick) kernels measurement: many short interleaved rounds for paired ratios. */
+export const FULL_ROUNDS: { readonly rounds: number; readonly time: number; readonly warmup: boolean } = { rounds: 15, time: 200, warmup: true };
+
 /** Range of the per-round ratios a/b as "min–max", the noise of a ratio between rounds. */
 export function ratioSpread(a: TaskStats, b: TaskStats): string {
   const r = a.rounds.map((x, i) => x / b.rounds[i]!);
