@@ -1,5 +1,6 @@
-// A whole training step with and without the wasm replacement kernels: same loss and gradients. LeNet-5 is well
-// conditioned (1e-5 holds directly). A batch-8 ResNet-20 at random initialisation is not: its BatchNorm backward
+// A whole training step with and without the wasm replacement kernels: same loss and gradients. LeNet-5 FP32 is
+// well conditioned (1e-5 holds directly). Networks with BatchNorm at batch 8 are not (ResNet-20, and LeNet-5 under
+// `bnn`, which gets a BatchNorm after conv2 and fc1): the BatchNorm backward
 // subtracts nearly equal sums, so any change of float32 summation order moves some gradients by up to 9 %
 // (TF.js's own cpu backend differs from the stock wasm kernels by exactly as much). There each gradient must be
 // within 1e-5 + 1.5 × the cpu backend's distance from stock wasm; each kernel alone passes 1e-5 in its own test.
@@ -50,7 +51,7 @@ describe.each([
     registerWasmTrainingKernels();
     const fast = step(model, precision);
     expect(fast).toHaveLength(stock.length);
-    if (model === 'lenet5') {
+    if (model === 'lenet5' && precision === 'fp32') {
       // float32 sums in another order: ∞-norm relative error ≤ 1e-5 per tensor
       for (const [i, g] of fast.entries()) expect(relativeError(g, stock[i]!)).toBeLessThanOrEqual(1e-5);
       return;
