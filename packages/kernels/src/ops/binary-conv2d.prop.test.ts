@@ -1,8 +1,9 @@
 import { fc, test } from '@fast-check/vitest';
 import { expect } from 'vitest';
-import { resolveConvGeometry, type Conv2dOptions } from '../conv-geometry.ts';
+import { resolveConvGeometry } from '../conv-geometry.ts';
 import { packConv2dWeights } from '../conv-weights.ts';
 import { scaleBiasTransform } from '../output-transform.ts';
+import { convGeometries } from '../test-arbitraries.ts';
 import { registerBoth } from '../test-backends.ts';
 import { floatBinaryConv } from '../test-oracle.ts';
 import { randomFloats } from '../test-random.ts';
@@ -10,32 +11,7 @@ import { binaryConv2d } from './binary-conv2d.ts';
 
 await registerBoth();
 
-const options = fc
-  .record({
-    batch: fc.integer({ min: 1, max: 2 }),
-    h: fc.integer({ min: 1, max: 8 }),
-    w: fc.integer({ min: 1, max: 8 }),
-    c: fc.integer({ min: 1, max: 70 }),
-    o: fc.integer({ min: 1, max: 9 }),
-    kh: fc.constantFrom(1, 3),
-    kw: fc.constantFrom(1, 3),
-    sh: fc.integer({ min: 1, max: 2 }),
-    sw: fc.integer({ min: 1, max: 2 }),
-    ph: fc.integer({ min: 0, max: 2 }),
-    pw: fc.integer({ min: 0, max: 2 }),
-    padValue: fc.constantFrom(0 as const, 1 as const),
-  })
-  .filter((r) => r.h + 2 * r.ph >= r.kh && r.w + 2 * r.pw >= r.kw)
-  .map(
-    (r): Conv2dOptions => ({
-      inputShape: [r.batch, r.h, r.w, r.c],
-      outChannels: r.o,
-      kernelSize: [r.kh, r.kw],
-      strides: [r.sh, r.sw],
-      padding: [r.ph, r.pw],
-      padValue: r.padValue,
-    }),
-  );
+const options = convGeometries(8, 70, [0, 1]);
 
 test.prop([options, fc.nat()], { numRuns: 60 })('binaryConv2d: wasm = reference = float ±1 convolution for random geometries', (opts, seed) => {
   const g = resolveConvGeometry(opts);

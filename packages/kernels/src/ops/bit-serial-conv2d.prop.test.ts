@@ -1,7 +1,8 @@
 import { fc, test } from '@fast-check/vitest';
 import { expect } from 'vitest';
-import { resolveConvGeometry, type Conv2dOptions } from '../conv-geometry.ts';
+import { resolveConvGeometry } from '../conv-geometry.ts';
 import { packConv2dWeightPlanes } from '../conv-weights.ts';
+import { convGeometries } from '../test-arbitraries.ts';
 import { registerBoth } from '../test-backends.ts';
 import { floatConv } from '../test-oracle.ts';
 import { randomCodes } from '../test-random.ts';
@@ -9,30 +10,7 @@ import { bitSerialConv2d } from './bit-serial-conv2d.ts';
 
 await registerBoth();
 
-const options = fc
-  .record({
-    batch: fc.integer({ min: 1, max: 2 }),
-    h: fc.integer({ min: 1, max: 7 }),
-    w: fc.integer({ min: 1, max: 7 }),
-    c: fc.integer({ min: 1, max: 140 }),
-    o: fc.integer({ min: 1, max: 9 }),
-    kh: fc.constantFrom(1, 3),
-    kw: fc.constantFrom(1, 3),
-    sh: fc.integer({ min: 1, max: 2 }),
-    sw: fc.integer({ min: 1, max: 2 }),
-    ph: fc.integer({ min: 0, max: 2 }),
-    pw: fc.integer({ min: 0, max: 2 }),
-  })
-  .filter((r) => r.h + 2 * r.ph >= r.kh && r.w + 2 * r.pw >= r.kw)
-  .map(
-    (r): Conv2dOptions => ({
-      inputShape: [r.batch, r.h, r.w, r.c],
-      outChannels: r.o,
-      kernelSize: [r.kh, r.kw],
-      strides: [r.sh, r.sw],
-      padding: [r.ph, r.pw],
-    }),
-  );
+const options = convGeometries(7, 140, [0]);
 
 test.prop([options, fc.constantFrom(1 as const, 2 as const), fc.nat()], { numRuns: 50 })(
   'bitSerialConv2d: wasm = reference = integer level convolution for random geometries',
