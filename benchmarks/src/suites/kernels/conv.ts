@@ -17,6 +17,25 @@ const SHAPES: readonly (readonly [number, number])[] = [
 ];
 
 /**
+ * Checks 32 random outputs of a 3×3, stride-1, zero-padded convolution (NHWC input `hw`²×`c`, OHWI weights, `c`
+ * outputs) against a direct loop: `bias[n] + Σ term(input index, weight index)` over the taps inside the image.
+ */
+function checkSamples(what: string, out: Float32Array, hw: number, c: number, bias: Float32Array, term: (i: number, k: number) => number, r: () => number): void {
+  for (let s = 0; s < 32; s++) {
+    const [oy, ox, n] = [Math.floor(r() * hw), Math.floor(r() * hw), Math.floor(r() * c)];
+    let acc = bias[n]!;
+    for (let ky = 0; ky < 3; ky++) {
+      for (let kx = 0; kx < 3; kx++) {
+        const [iy, ix] = [oy + ky - 1, ox + kx - 1];
+        if (iy < 0 || iy >= hw || ix < 0 || ix >= hw) continue;
+        for (let ci = 0; ci < c; ci++) acc += term((iy * hw + ix) * c + ci, ((n * 3 + ky) * 3 + kx) * c + ci);
+      }
+    }
+    if (out[(oy * hw + ox) * c + n] !== acc) throw new Error(`kernels/conv: ${what} wrong at ${oy},${ox},${n}: ${out[(oy * hw + ox) * c + n]} vs ${acc}`);
+  }
+}
+
+/**
  * Binary 3×3 convolution (zero padding 1, exact; float NHWC in, float out through a fused per-channel
  * scale + bias) in WebAssembly against onnxruntime-node's fp32 Conv (NCHW, 1 intra-op thread) on ResNet-18's
  * layer shapes, plus the share of the non-GEMM stages (sign packing, im2col, padding correction + transform), and
@@ -41,46 +60,25 @@ export const suite: BenchSuite = {
         const w = Float32Array.from({ length: c * 9 * c }, () => (r() < 0.5 ? -1 : 1)); // OHWI
         const scale = new Float32Array(c).fill(1);
         const bias = Float32Array.from({ length: c }, () => Math.floor(r() * 20) - 10);
+        const transform = scaleBiasTransform(scale, bias);
         const packed = packConv2dWeights(w, [c, 3, 3, c]);
-        const plan = wasm.createBinaryConv2d(packed, { ...options, transform: scaleBiasTransform(scale, bias) });
+        const plan = wasm.createBinaryConv2d(packed, { ...options, transform });
         plan.input.set(x);
         plan.run();
         const out = plan.output as Float32Array;
 
         // correctness: sampled outputs against a direct float convolution with zero padding
-        for (let s = 0; s < 32; s++) {
-          const [oy, ox, n] = [Math.floor(r() * hw), Math.floor(r() * hw), Math.floor(r() * c)];
-          let acc = bias[n]!;
-          for (let ky = 0; ky < 3; ky++) {
-            for (let kx = 0; kx < 3; kx++) {
-              const [iy, ix] = [oy + ky - 1, ox + kx - 1];
-              if (iy < 0 || iy >= hw || ix < 0 || ix >= hw) continue;
-              for (let ci = 0; ci < c; ci++) acc += x[(iy * hw + ix) * c + ci]! * w[((n * 3 + ky) * 3 + kx) * c + ci]!;
-            }
-          }
-          if (out[(oy * hw + ox) * c + n] !== acc) throw new Error(`kernels/conv: ${hw}²×${c} wrong at ${oy},${ox},${n}: ${out[(oy * hw + ox) * c + n]} vs ${acc}`);
-        }
+        checkSamples(`${hw}²×${c}`, out, hw, c, bias, (i, k) => x[i]! * w[k]!, r);
 
         // A2W2: activation codes 0..3 (levels c/3), DoReFa weight codes 0..3 (levels 2c/3 − 1), same transform;
         // the sums are in level units ×9, checked against a direct loop over the integer levels c and 2c − 3
         const codes = Uint8Array.from({ length: hw * hw * c }, () => Math.floor(r() * 4));
         const wCodes = Uint8Array.from({ length: c * 9 * c }, () => Math.floor(r() * 4));
-        const a2w2 = wasm.createBitSerialConv2d(packConv2dWeightPlanes(wCodes, [c, 3, 3, c], 2), { ...options, transform: scaleBiasTransform(scale, bias) });
+        const a2w2 = wasm.createBitSerialConv2d(packConv2dWeightPlanes(wCodes, [c, 3, 3, c], 2), { ...options, transform });
         a2w2.input.set(codes);
         a2w2.run();
         const out2 = a2w2.output as Float32Array;
-        for (let s = 0; s < 32; s++) {
-          const [oy, ox, n] = [Math.floor(r() * hw), Math.floor(r() * hw), Math.floor(r() * c)];
-          let acc = bias[n]!;
-          for (let ky = 0; ky < 3; ky++) {
-            for (let kx = 0; kx < 3; kx++) {
-              const [iy, ix] = [oy + ky - 1, ox + kx - 1];
-              if (iy < 0 || iy >= hw || ix < 0 || ix >= hw) continue;
-              for (let ci = 0; ci < c; ci++) acc += codes[(iy * hw + ix) * c + ci]! * (2 * wCodes[((n * 3 + ky) * 3 + kx) * c + ci]! - 3);
-            }
-          }
-          if (out2[(oy * hw + ox) * c + n] !== acc) throw new Error(`kernels/conv: A2W2 ${hw}²×${c} wrong at ${oy},${ox},${n}: ${out2[(oy * hw + ox) * c + n]} vs ${acc}`);
-        }
+        checkSamples(`A2W2 ${hw}²×${c}`, out2, hw, c, bias, (i, k) => codes[i]! * (2 * wCodes[k]! - 3), r);
 
         const tasks: TimedTask[] = [
           { name: 'binary', fn: () => plan.run() },
