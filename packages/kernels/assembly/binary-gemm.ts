@@ -1,3 +1,5 @@
+import { runCount, runGap, runLength, runStart, tapRuns } from './conv-spans';
+
 // Binary (±1) GEMM by XOR-popcount: C[m][n] = K − 2·popcount(A_m XOR B_n).
 //
 // Layouts (all offsets in bytes, words are u64):
@@ -23,13 +25,10 @@ export function binaryGemm(a: usize, b: usize, c: usize, m0: i32, m1: i32, n: i3
 }
 
 /**
- * The GEMM of a binary convolution over rows [m0, m1), described by 4 i32 at desc: spans, span count, kw,
- * cw64. spans holds 4 i32 per span: first row, end row, window, valid bits. Rows of a span share
- * the window of taps inside the input: −1 for every tap, else ky0 | ky1 << 8 | kx0 << 16 | kx1 << 24 (taps
- * ky0 ≤ ky < ky1, kx0 ≤ kx < kx1 of a kernel kw taps wide, each tap cw64 u64 words of an A row and a B panel);
- * valid bits = window taps × channels, the K of those rows. Computing a zero-padded convolution over the
- * window skips the padding instead of correcting for it. (Applying a scale-bias transform in the store
- * step, 4 lanes at a time, measured no faster than the separate scaleBias pass.)
+ * The GEMM of a binary convolution over rows [m0, m1), described by the span descriptor at desc (see
+ * conv-spans.ts): rows of a span with window −1 run over the whole row, the others over the taps of their
+ * window with K = the span's valid bits. (Applying a scale-bias transform in the store step, 4 lanes at a time,
+ * measured no faster than the separate scaleBias pass.)
  */
 export function binaryConvGemm(a: usize, b: usize, c: usize, m0: i32, m1: i32, n: i32, w64: i32, desc: usize): void {
   const spans = <usize>load<i32>(desc);
@@ -97,26 +96,20 @@ function gemmRows(a: usize, b: usize, c: usize, m0: i32, m1: i32, n: i32, w64: i
   }
 }
 
-// Rows whose window misses some taps (the border pixels): per panel, one run of contiguous words per kernel
-// row of the window, or a single run when the window spans whole kernel rows. Structured like gemmRows.
+// Rows whose window misses some taps (the border pixels): per panel, the runs of the window (tapRuns).
+// Structured like gemmRows.
 function windowRows(a: usize, b: usize, c: usize, r0: i32, r1: i32, n: i32, w64: i32, k: i32, window: i32, kw: i32, cw64: i32): void {
-  const ky0 = window & 0xff;
-  const kx0 = (window >> 16) & 0xff;
-  const segBytes = <usize>(kw * cw64) << 3;
-  let runBytes = <usize>((((window >> 24) & 0xff) - kx0) * cw64) << 3;
-  let runs = ((window >> 8) & 0xff) - ky0;
+  const runs = tapRuns(window, kw);
+  const tapBytes = <usize>cw64 << 3;
+  const count = runCount(runs);
+  const runBytes = runLength(runs, tapBytes);
   // from the end of one run to the start of the next (the taps of the next kernel row)
-  const gap = segBytes - runBytes;
-  if (gap == 0) {
-    runBytes *= <usize>runs;
-    runs = 1;
-  }
+  const gap = runGap(runs, tapBytes);
+  const first = runStart(runs, tapBytes);
   const rowBytes = <usize>w64 << 3;
-  const first = <usize>((ky0 * kw + kx0) * cw64) << 3;
   const panelBytes = <usize>w64 << 5;
   const fullEnd = b + first * 4 + <usize>(n >> 2) * panelBytes;
   const rest = n & 3;
-  const empty = runs <= 0 || runBytes == 0;
   let pa = a + <usize>r0 * rowBytes + first;
   let out = c + ((<usize>r0 * <usize>n) << 2);
   for (let m = r0; m < r1; m++) {
@@ -128,7 +121,7 @@ function windowRows(a: usize, b: usize, c: usize, r0: i32, r1: i32, n: i32, w64:
       let s3: i64 = 0;
       let x = pa;
       let y = panel;
-      for (let r = empty ? 0 : runs; r > 0; r--) {
+      for (let r = count; r > 0; r--) {
         const end = x + runBytes;
         do {
           const v = load<u64>(x);
@@ -152,7 +145,7 @@ function windowRows(a: usize, b: usize, c: usize, r0: i32, r1: i32, n: i32, w64:
       let s2: i64 = 0;
       let x = pa;
       let y = panel;
-      for (let r = empty ? 0 : runs; r > 0; r--) {
+      for (let r = count; r > 0; r--) {
         const end = x + runBytes;
         do {
           const v = load<u64>(x);

@@ -4,7 +4,7 @@ import { tapWeightSums } from '../conv-weights.ts';
 import { lastWordMask } from '../internal/bits.ts';
 import type { OutputTransform } from '../output-transform.ts';
 import type { WasmContext } from './context.ts';
-import { Allocations, panelAddress, scatterRows } from './layout.ts';
+import { Allocations, panelAddress, scatterRows, spanDescriptor } from './layout.ts';
 
 /** The weights' first kh·kw·⌈C/32⌉ words per row with the channel-padding bits of every tap cleared. */
 function tapMasked(weights: PackedBinaryMatrix, g: ConvGeometry): PackedBinaryMatrix {
@@ -136,14 +136,7 @@ export class BinaryConv2dPlan {
       this.#out = this.#c;
       this.#params = [0, 0];
     }
-    if (spans) {
-      const at = mem.zeroed(spans.byteLength);
-      ctx.i32.set(spans, at / 4);
-      this.#desc = mem.zeroed(16);
-      ctx.i32.set([at, spans.length / 4, g.kernelWidth, g.channelWords >> 1], this.#desc / 4);
-    } else {
-      this.#desc = 0;
-    }
+    this.#desc = spans ? spanDescriptor(ctx, mem, spans, g.kernelWidth, g.channelWords >> 1) : 0;
   }
 
   /** The NHWC float input (inputKind 'float'). */

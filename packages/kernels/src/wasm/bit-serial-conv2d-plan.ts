@@ -1,10 +1,10 @@
 import type { PackedBinaryMatrix } from '@quantprune/formats';
-import type { ConvGeometry } from '../conv-geometry.ts';
+import { windowSpans, type ConvGeometry } from '../conv-geometry.ts';
 import type { ScaleBiasTransform } from '../output-transform.ts';
 import { levelMaps } from '../reference/bit-serial-gemm.ts';
 import { timeConvStages, type ConvStageTimes } from './binary-conv2d-plan.ts';
 import type { WasmContext } from './context.ts';
-import { Allocations, panelAddress, scatterRows } from './layout.ts';
+import { Allocations, panelAddress, scatterRows, spanDescriptor } from './layout.ts';
 
 /** Where the bit-serial convolution input comes from: NHWC codes (one byte each) or 2 packed bit planes. */
 export type BitSerialConvInputKind = 'codes' | 'planes';
@@ -15,8 +15,10 @@ export type BitSerialConvInputKind = 'codes' | 'planes';
  * Stages: pack codes into bit planes → im2col on packed words → bit-serial GEMM → output transform.
  *
  * Pixels and GEMM rows hold 64 channels per pair of u64 words (plane 0, then plane 1), every tap padded to a
- * whole pair, so im2col copies whole taps and the GEMM reads its interleaved layout directly. Padding, taps
- * in the zero padding and channel padding are all code 0, the level 0: they add nothing and need no correction.
+ * whole pair, so im2col copies whole taps and the GEMM reads its interleaved layout directly. As in the binary
+ * convolution, every output row runs over the taps of its window inside the input only (`windowSpans`): a
+ * border pixel skips its taps in the zero padding, so its cost is proportional to its valid taps. Channel
+ * padding is code 0, the level 0, and adds nothing.
  */
 export class BitSerialConv2dPlan {
   readonly geometry: ConvGeometry;
@@ -40,6 +42,8 @@ export class BitSerialConv2dPlan {
   readonly #c: number;
   readonly #out: number;
   readonly #colTerm: number;
+  /** Span descriptor of the conv GEMM kernels (windowSpans, kw, cw64). */
+  readonly #desc: number;
   readonly #params: [number, number];
   readonly #alpha: number;
   readonly #beta: number;
@@ -80,6 +84,7 @@ export class BitSerialConv2dPlan {
     this.#alpha = ua * uw;
     this.#beta = ua * vw;
     this.#colTerm = mem.zeroed(n * 4);
+    this.#desc = spanDescriptor(ctx, mem, windowSpans(g), g.kernelWidth, cw64);
     if (transform) {
       this.#out = this.#c; // in place, as in BinaryConv2dPlan
       this.#params = [mem.zeroed(n * 4), mem.zeroed(n * 4)];
@@ -158,8 +163,8 @@ export class BitSerialConv2dPlan {
   }
 
   #gemm(): void {
-    const kernel = this.weightBits === 1 ? 'a2w1Gemm' : 'a2w2Gemm';
-    this.#ctx.runRows(kernel, this.rows, [this.#a, this.#w, this.#c], [this.geometry.outChannels, this.#w64, this.#alpha, this.#beta, this.#colTerm]);
+    const kernel = this.weightBits === 1 ? 'a2w1ConvGemm' : 'a2w2ConvGemm';
+    this.#ctx.runRows(kernel, this.rows, [this.#a, this.#w, this.#c], [this.geometry.outChannels, this.#w64, this.#alpha, this.#beta, this.#colTerm, this.#desc]);
   }
 
   #finish(): void {

@@ -8,6 +8,8 @@ export interface KernelExports {
   binaryConvGemm(a: number, b: number, c: number, m0: number, m1: number, n: number, w64: number, desc: number): void;
   a2w1Gemm(a: number, b: number, c: number, m0: number, m1: number, n: number, w64: number, alpha: number, beta: number, colTerm: number): void;
   a2w2Gemm(a: number, w: number, c: number, m0: number, m1: number, n: number, w64: number, alpha: number, beta: number, colTerm: number): void;
+  a2w1ConvGemm(a: number, b: number, c: number, m0: number, m1: number, n: number, w64: number, alpha: number, beta: number, colTerm: number, desc: number): void;
+  a2w2ConvGemm(a: number, w: number, c: number, m0: number, m1: number, n: number, w64: number, alpha: number, beta: number, colTerm: number, desc: number): void;
   int8Gemm(a: number, b: number, c: number, m0: number, m1: number, n: number, k8: number): void;
   packSigns(src: number, rows: number, cols: number, dst: number, wpr: number): void;
   packCodePlanes(src: number, rows: number, cols: number, dst: number, cw64: number): void;
@@ -21,10 +23,10 @@ export interface KernelExports {
 }
 
 /** Kernels that take a row range `[m0, m1)` as their 4th and 5th arguments and may be split across threads. */
-export type RowKernel = 'binaryGemm' | 'binaryConvGemm' | 'a2w1Gemm' | 'a2w2Gemm' | 'int8Gemm';
+export type RowKernel = 'binaryGemm' | 'binaryConvGemm' | 'a2w1Gemm' | 'a2w2Gemm' | 'a2w1ConvGemm' | 'a2w2ConvGemm' | 'int8Gemm';
 
 /** Row kernels by index, as the worker reads them from the control block. */
-export const ROW_KERNELS: readonly RowKernel[] = ['binaryGemm', 'binaryConvGemm', 'a2w1Gemm', 'a2w2Gemm', 'int8Gemm'];
+export const ROW_KERNELS: readonly RowKernel[] = ['binaryGemm', 'binaryConvGemm', 'a2w1Gemm', 'a2w2Gemm', 'a2w1ConvGemm', 'a2w2ConvGemm', 'int8Gemm'];
 
 // Chunks per job on two threads: enough that the faster thread can take over the slower one's share, few
 // enough that claiming one (an Atomics.add and a call into wasm) stays far below its work.

@@ -34,6 +34,21 @@ export class Allocations {
 }
 
 /**
+ * Writes the span descriptor of a convolution GEMM (assembly/conv-spans.ts) into plan memory: the spans of
+ * `windowSpans` (4 int32 each), then 4 int32: their address, their count, the kernel width and the u64 words
+ * per tap of an im2col row.
+ *
+ * @returns the descriptor's address (the kernels' `desc` argument)
+ */
+export function spanDescriptor(ctx: WasmContext, mem: Allocations, spans: Int32Array, kernelWidth: number, tapWords64: number): number {
+  const at = mem.zeroed(spans.byteLength);
+  ctx.i32.set(spans, at / 4);
+  const desc = mem.zeroed(16);
+  ctx.i32.set([at, spans.length / 4, kernelWidth, tapWords64], desc / 4);
+  return desc;
+}
+
+/**
  * Scatters bit plane `m` (its first ⌈cols/32⌉ words per row, the last one masked) into wasm memory:
  * word `w` of row `r` goes to u32 index `address(r, w >> 1) + (w & 1)`, i.e. layouts are described per u64.
  */

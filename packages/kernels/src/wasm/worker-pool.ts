@@ -3,10 +3,10 @@ import type { WasmHeap } from './heap.ts';
 import { ROW_KERNELS } from './context.ts';
 import type { WasmMemory, WasmModule } from './wasm-api.ts';
 
-// Control block (16 int32 in the shared memory): [0] job sequence (−1 = exit), [1] finished sequence,
+// Control block (20 int32 in the shared memory): [0] job sequence (−1 = exit), [1] finished sequence,
 // [2] kernel index, [3] argument count, [4] next unclaimed row, [5] rows per chunk, [6] rows, [7] 1 when the
-// last job threw in the worker, [8..15] the kernel arguments without the row range (3 head, then the tail).
-const CTRL_INTS = 16;
+// last job threw in the worker, [8..19] the kernel arguments without the row range (3 head, then the tail).
+const CTRL_INTS = 20;
 const ARGS = 8;
 const MAX_ARGS = CTRL_INTS - ARGS;
 // Spin iterations before sleeping on a futex (~10–30 µs): back-to-back jobs then hand over without a wake-up,
@@ -90,7 +90,7 @@ export class WorkerPool {
    *
    * @param index - kernel index in ROW_KERNELS (the worker calls the same kernel)
    * @param fn - the kernel on this thread
-   * @param args - its arguments without the row range: 3 head arguments, then the tail (at most 8 in all)
+   * @param args - its arguments without the row range: 3 head arguments, then the tail (at most 12 in all)
    * @throws Error when the kernel threw in the worker
    */
   run(index: number, fn: (...args: number[]) => void, args: readonly number[], m: number, chunk: number): void {
