@@ -40,6 +40,14 @@ test.prop([bits, arr])('clip activations: idempotent; error ≤ step/2 inside [0
   expect(q.levelCount).toBe(2 ** k);
 });
 
+test.prop([bits, arr, fc.float({ min: Math.fround(0.05), max: 20, noNaN: true })])('clip activations with α: levels α·c/n; equals α·q(x/α) of α = 1', (k, x, alpha) => {
+  const q = quantizeDoReFaActivations(x, { bits: k, clipValue: alpha });
+  const unit = quantizeDoReFaActivations(x.map((v) => v / alpha), { bits: k }); // the same float32 x/α the quantizer computes
+  expect(Array.from(q.codes)).toEqual(Array.from(unit.codes));
+  for (let i = 0; i < x.length; i++) expect(q.values[i]).toBe(Math.fround(unit.values[i]! * alpha));
+  expect(q.levels[q.levels.length - 1]).toBe(alpha);
+});
+
 test.prop([fc.integer({ min: 1, max: 4 }), arr])('tanh activations = the weight formula', (k, x) => {
   expect(quantizeDoReFaActivations(x, { bits: k, variant: 'tanh' }).values).toEqual(quantizeDoReFaWeights(x, { bits: k }).values);
 });

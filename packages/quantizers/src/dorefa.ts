@@ -2,7 +2,7 @@
 //
 // Every intermediate is rounded to float32 (Math.fround) in the same order as the TF.js ops in
 // ../tfjs/dorefa.ts, so codes agree bit for bit wherever tanh agrees.
-import { checkBits, checkNonEmpty } from './internal/validate.ts';
+import { checkBits, checkClipValue, checkNonEmpty } from './internal/validate.ts';
 import { roundHalfEven } from './internal/round.ts';
 import { resolveLayout } from './internal/layout.ts';
 import type { Quantized } from './types.ts';
@@ -32,6 +32,12 @@ export interface DoReFaActivationOptions extends DoReFaOptions {
    * @default 'clip'
    */
   readonly variant?: DoReFaActivationVariant;
+  /**
+   * `'clip'` only: the clipping value α > 0 (PACT's upper bound): `α·round_k(clip(x/α, 0, 1))`, levels
+   * `α·c/(2^k−1)`. A BatchNorm or the next layer absorbs α; only where the clip falls changes. Pick α from data
+   * with {@link calibrateActivationClip}. @default 1
+   */
+  readonly clipValue?: number;
 }
 
 /**
@@ -93,14 +99,16 @@ export function quantizeDoReFaWeights(w: Float32Array, options: DoReFaOptions): 
 }
 
 /**
- * DoReFa k-bit activations. `'clip'` (default): `round_k(clip(x, 0, 1))`, levels in [0, 1];
+ * DoReFa k-bit activations. `'clip'` (default): `α·round_k(clip(x/α, 0, 1))` with α = `clipValue` (default 1),
+ * levels in [0, α];
  * `'tanh'`: the same tanh-normalised formula as {@link quantizeDoReFaWeights}, levels in [−1, 1], max over
  * the whole activation tensor, as Paper A's code does for `DoReFa_A`.
  *
  * @param x - activations
- * @param options - `bits` (k in [1, 8]), `variant` ('clip' | 'tanh'), optional `shape`
+ * @param options - `bits` (k in [1, 8]), `variant` ('clip' | 'tanh'), `clipValue` (α, 'clip' only), optional `shape`
  * @returns the quantized activations with codes and level table
- * @throws RangeError when `bits` is out of range, `variant` is unknown, `x` is empty or contains NaN
+ * @throws RangeError when `bits` is out of range, `variant` is unknown, `clipValue` is not finite and > 0 (or
+ *   given with 'tanh'), `x` is empty or contains NaN
  * @example
  * ```ts
  * quantizeDoReFaActivations(new Float32Array([-1, 0.2, 0.5, 3]), { bits: 2 }).values; // [0, 0.3333333, 0.6666667, 1]
@@ -109,19 +117,23 @@ export function quantizeDoReFaWeights(w: Float32Array, options: DoReFaOptions): 
 export function quantizeDoReFaActivations(x: Float32Array, options: DoReFaActivationOptions): Quantized {
   const fn = 'quantizeDoReFaActivations';
   const variant = options.variant ?? 'clip';
+  const alpha = checkClipValue(fn, variant, options.clipValue);
   if (variant === 'tanh') return tanhNormalised(fn, x, options);
   if (variant !== 'clip') throw new RangeError(`${fn}: variant must be 'clip' or 'tanh', got ${String(variant)}`);
   checkBits(fn, options.bits, DOREFA_BITS.min, DOREFA_BITS.max);
   checkNonEmpty(fn, 'x', x);
   const { shape } = resolveLayout(fn, x.length, options.shape, undefined);
-  const levels = doReFaActivationLevels(options.bits);
-  const n = levels.length - 1;
+  const unit = doReFaActivationLevels(options.bits);
+  const n = unit.length - 1;
+  // float32 in the TF.js op's order: x/α, clip, round, c/n, ·α (α = 1 skips both steps, as the op does)
+  const levels = alpha === 1 ? unit : unit.map((l) => l * alpha);
   const values = new Float32Array(x.length);
   const codes = new Uint8Array(x.length);
   for (let i = 0; i < x.length; i++) {
     const v = x[i]!;
     if (v !== v) throw new RangeError(`${fn}: x must not contain NaN, got NaN at index ${i}`);
-    const clipped = v < 0 ? 0 : v > 1 ? 1 : v;
+    const u = alpha === 1 ? v : Math.fround(v / alpha);
+    const clipped = u < 0 ? 0 : u > 1 ? 1 : u;
     const c = roundHalfEven(Math.fround(clipped * n));
     codes[i] = c;
     values[i] = levels[c]!;

@@ -32,6 +32,8 @@ const bad: [string, () => unknown, RegExp][] = [
   ['binaryLevels -1', () => binaryLevels(-1 as 1), /^binaryLevels: signOfZero .* got -1$/],
   ['unknown gate', () => steGradient(x, x, 'relu' as 'identity'), /^steGradient: gate .* got relu$/],
   ['unknown variant', () => quantizeDoReFaActivations(x, { bits: 2, variant: 'x' as 'clip' }), /^quantizeDoReFaActivations: variant .* got x$/],
+  ['clipValue 0', () => quantizeDoReFaActivations(x, { bits: 2, clipValue: 0 }), /^quantizeDoReFaActivations: clipValue must be finite and > 0, got 0$/],
+  ['clipValue with tanh', () => quantizeDoReFaActivations(x, { bits: 2, variant: 'tanh', clipValue: 2 }), /^quantizeDoReFaActivations: clipValue applies to the 'clip' variant only/],
   ['unknown scheme', () => quantizeUniform(x, { bits: 4, scheme: 'log' as 'affine' }), /^quantizeUniform: scheme .* got log$/],
   ['narrow affine', () => quantizeUniform(x, { bits: 4, narrow: true }), /^quantizeUniform: narrow .* got narrow = true/],
   ['unknown calibration', () => quantizeUniform(x, { bits: 4, calibration: 'kl' as 'mse' }), /^quantizeUniform: calibration .* got kl$/],

@@ -7,6 +7,8 @@ export { dequantize, dequantizeLinear } from './dequantize.ts';
 export type { QuantizedCodes } from './dequantize.ts';
 export { DOREFA_BITS, doReFaActivationLevels, doReFaWeightLevels, quantizeDoReFaActivations, quantizeDoReFaWeights } from './dorefa.ts';
 export type { DoReFaActivationOptions, DoReFaActivationVariant, DoReFaOptions } from './dorefa.ts';
+export { calibrateDoReFaActivationClip } from './dorefa-activation-calibration.ts';
+export type { DoReFaActivationClip, DoReFaActivationClipOptions } from './dorefa-activation-calibration.ts';
 export { calibrateDoReFaWeights } from './dorefa-calibration.ts';
 export type { DoReFaCalibration, DoReFaCalibrationOptions } from './dorefa-calibration.ts';
 export { lsqBounds, lsqGradients, lsqGradScale, lsqInitStep, quantizeLsq } from './lsq.ts';

@@ -35,3 +35,19 @@ export function checkLength(fn: string, name: string, a: ArrayLike<number>, expe
     throw new RangeError(`${fn}: ${name} must have ${expected} elements (${why}), got ${a.length}`);
   }
 }
+
+/**
+ * Validates `clipValue` and returns α as float32 (1 when absent), the value a TF.js scalar holds.
+ *
+ * @param fn - the calling function, for messages
+ * @param variant - the activation variant (α belongs to 'clip')
+ * @param clipValue - the option as given
+ * @returns α
+ * @throws RangeError when α is not finite and > 0, or is given with 'tanh'
+ */
+export function checkClipValue(fn: string, variant: string, clipValue: number | undefined): number {
+  if (clipValue === undefined) return 1;
+  if (variant !== 'clip') throw new RangeError(`${fn}: clipValue applies to the 'clip' variant only, got variant '${variant}'`);
+  if (!(clipValue > 0 && Number.isFinite(clipValue))) throw new RangeError(`${fn}: clipValue must be finite and > 0, got ${clipValue}`);
+  return Math.fround(clipValue);
+}

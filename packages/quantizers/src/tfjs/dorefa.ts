@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { DOREFA_BITS, MIN_NORMAL_F32, type DoReFaActivationVariant } from '../dorefa.ts';
-import { checkBits } from '../internal/validate.ts';
+import { checkBits, checkClipValue } from '../internal/validate.ts';
 import { checkFloat32, checkNotEmpty, keepNaN, unaryCustomGrad } from './internal.ts';
 
 /**
@@ -57,19 +57,22 @@ export function steDoReFaWeights<T extends Tensor>(w: T, options: SteDoReFaOptio
 
 /** Options of {@link steDoReFaActivations}. */
 export interface SteDoReFaActivationOptions extends SteDoReFaOptions {
-  /** `'clip'`: round_k(clip(x, 0, 1)); `'tanh'`: the weight formula (Paper A's `DoReFa_A`). @default 'clip' */
+  /** `'clip'`: α·round_k(clip(x/α, 0, 1)); `'tanh'`: the weight formula (Paper A's `DoReFa_A`). @default 'clip' */
   readonly variant?: DoReFaActivationVariant;
+  /** `'clip'` only: the clipping value α > 0 (see {@link quantizeDoReFaActivations}). @default 1 */
+  readonly clipValue?: number;
 }
 
 /**
- * DoReFa k-bit activations as a TF.js op. `'clip'`: `round(n·clip(x, 0, 1))/n`, gradient `dy·1{0 ≤ x ≤ 1}`;
+ * DoReFa k-bit activations as a TF.js op. `'clip'`: `α·round(n·clip(x/α, 0, 1))/n` (α = `clipValue`, default 1),
+ * gradient `dy·1{0 ≤ x ≤ α}`;
  * `'tanh'`: exactly {@link steDoReFaWeights} applied to the activation tensor.
  * Forward equals {@link quantizeDoReFaActivations}; NaN stays NaN.
  *
  * @param x - float32 activations
- * @param options - `bits` (k in [1, 8]) and `variant` (default 'clip')
+ * @param options - `bits` (k in [1, 8]), `variant` (default 'clip'), `clipValue` (α, default 1)
  * @returns the quantized activations
- * @throws RangeError for a bad bit-width or variant, an empty or non-float32 tensor
+ * @throws RangeError for a bad bit-width, variant or clip value, an empty or non-float32 tensor
  * @example
  * ```ts
  * steDoReFaActivations(tf.tensor1d([-1, 0.2, 0.5, 3]), { bits: 2 }); // [0, 0.3333333, 0.6666667, 1]
@@ -79,15 +82,22 @@ export function steDoReFaActivations<T extends Tensor>(x: T, options: SteDoReFaA
   const fn = 'steDoReFaActivations';
   const variant = options.variant ?? 'clip';
   if (variant !== 'clip' && variant !== 'tanh') throw new RangeError(`${fn}: variant must be 'clip' or 'tanh', got ${String(variant)}`);
+  const alpha = checkClipValue(fn, variant, options.clipValue);
   checkBits(fn, options.bits, DOREFA_BITS.min, DOREFA_BITS.max);
   checkNotEmpty(fn, 'x', x);
   checkFloat32(fn, 'x', x);
   const n = 2 ** options.bits - 1;
   if (variant === 'tanh') return tf.tidy(() => roundToWeightLevels(tanhNormalise(x), n) as T);
+  if (alpha === 1) {
+    return unaryCustomGrad(
+      // c/n is one float32 division of integers: equal to the core's level c/n.
+      // keepNaN: the wasm backend's clipByValue maps NaN to 0.
+      (v) => keepNaN(v, tf.div(tf.round(tf.mul(tf.clipByValue(v, 0, 1), n)), n)),
+      (dy, v) => tf.mul(dy, tf.cast(tf.logicalAnd(tf.greaterEqual(v, 0), tf.lessEqual(v, 1)), 'float32')),
+    )(x) as T;
+  }
   return unaryCustomGrad(
-    // c/n is one float32 division of integers: equal to the core's level c/n.
-    // keepNaN: the wasm backend's clipByValue maps NaN to 0.
-    (v) => keepNaN(v, tf.div(tf.round(tf.mul(tf.clipByValue(v, 0, 1), n)), n)),
-    (dy, v) => tf.mul(dy, tf.cast(tf.logicalAnd(tf.greaterEqual(v, 0), tf.lessEqual(v, 1)), 'float32')),
+    (v) => keepNaN(v, tf.mul(tf.div(tf.round(tf.mul(tf.clipByValue(tf.div(v, alpha), 0, 1), n)), n), alpha)),
+    (dy, v) => tf.mul(dy, tf.cast(tf.logicalAnd(tf.greaterEqual(v, 0), tf.lessEqual(tf.div(v, alpha), 1)), 'float32')),
   )(x) as T;
 }

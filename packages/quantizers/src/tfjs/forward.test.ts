@@ -45,6 +45,10 @@ describe.each(BACKENDS)('forward on %s equals core', (backend) => {
       for (const variant of ['clip', 'tanh'] as const) {
         expectClose(run(() => steDoReFaActivations(t(), { bits, variant })), quantizeDoReFaActivations(x, { bits, variant }).values, 0, `${variant} k=${bits}`);
       }
+      for (const clipValue of [0.3, 2.4]) {
+        const expected = quantizeDoReFaActivations(x, { bits, clipValue }).values;
+        expectClose(run(() => steDoReFaActivations(t(), { bits, clipValue })), expected, 0, `clip α=${clipValue} k=${bits}`);
+      }
     }
   });
 

@@ -1,6 +1,6 @@
 // Straight-through gradients of the TF.js ops against the core gradient functions and closed forms.
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { lsqGradients } from '../lsq.ts';
 import { steGradient } from '../ste.ts';
 import { randomNormal } from '../test-random.ts';
@@ -33,6 +33,10 @@ describe.each(BACKENDS)('gradients on %s', (backend) => {
   test('steDoReFaActivations clip: dy where 0 ≤ x ≤ 1, else 0 (exact)', () => {
     const expected = x.map((v, i) => (v >= 0 && v <= 1 ? dy[i]! : 0));
     expectClose(gradOf((v) => steDoReFaActivations(v, { bits: 2 })), expected, 0, 'clip');
+    const alpha = 0.4; // below max|x|, so the upper clip matters
+    const clipped = x.map((v, i) => (v >= 0 && Math.fround(v / alpha) <= 1 ? dy[i]! : 0));
+    expect(clipped.some((g, i) => g === 0 && expected[i] !== 0)).toBe(true);
+    expectClose(gradOf((v) => steDoReFaActivations(v, { bits: 2, clipValue: alpha })), clipped, 0, 'clip α');
   });
 
   test('steDoReFaWeights: gradient of the surrogate tanh(w)/max|tanh(w)| (round straight through)', () => {
