@@ -80,7 +80,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     .option('--weights <file>', 'start from a safetensors state dict or a .qpk model')
     .option('--clip-latent <c>', 'clip latent weights of quantized layers to [-c, c] after each step')
     .option('--distill', 'with --weights and a quantized --precision: knowledge distillation from the float model (weight 0.9, temperature 4)')
-    .option('--calibrate [batches]', 'before training: prescale DoReFa latent weights and re-estimate BatchNorm statistics on that many training batches (default 20); for fine-tuning pretrained weights')
+    .option('--calibrate [batches]', 'before training, on that many training batches (default 20): prescale DoReFa latent weights, set DoReFa clip activation ranges (--dorefa-activations clip) from the float model, re-estimate BatchNorm statistics; for fine-tuning pretrained weights')
     .option('--checkpoint-dir <dir>', 'write <dir>/checkpoint.qpt every --checkpoint-every steps and at the end')
     .option('--checkpoint-every <n>', 'steps between checkpoints (default 500)')
     .option('--resume', 'continue the run in --checkpoint-dir')

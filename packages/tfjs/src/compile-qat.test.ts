@@ -24,7 +24,8 @@ function coreQuantize(spec: QuantizerSpec, x: Float32Array, shape: readonly numb
     case 'xnor':
       return quantizeXnorWeights(x, { shape, axis: o['axis'] as number, signOfZero: (o['signOfZero'] as 0 | 1 | undefined) ?? 1 }).values;
     case 'dorefa':
-      return weights ? quantizeDoReFaWeights(x, { bits: spec.bits }).values : quantizeDoReFaActivations(x, { bits: spec.bits, variant: (o['variant'] as 'tanh' | 'clip' | undefined) ?? 'clip' }).values;
+      if (weights) return quantizeDoReFaWeights(x, { bits: spec.bits }).values;
+      return quantizeDoReFaActivations(x, { bits: spec.bits, variant: (o['variant'] as 'tanh' | 'clip' | undefined) ?? 'clip', ...(o['clipValue'] !== undefined ? { clipValue: o['clipValue'] as number } : {}) }).values;
     case 'uniform':
       return quantizeUniform(x, { bits: spec.bits, shape, ...(o['axis'] !== undefined ? { axis: o['axis'] as number } : {}), scheme: (o['scheme'] as 'affine' | 'symmetric' | undefined) ?? 'affine' }).values;
     case 'lsq':
@@ -38,6 +39,7 @@ const CASES: readonly [string, QuantizerSpec, QuantizerSpec][] = [
   ['xnor per output channel', { name: 'xnor', bits: 1, options: { signOfZero: 0, axis: 0 } }, { name: 'binary', bits: 1, options: { signOfZero: 0 } }],
   ['dorefa W2A2 (tanh activations)', { name: 'dorefa', bits: 2 }, { name: 'dorefa', bits: 2, options: { variant: 'tanh' } }],
   ['dorefa W3A3 (clip activations)', { name: 'dorefa', bits: 3 }, { name: 'dorefa', bits: 3, options: { variant: 'clip' } }],
+  ['dorefa W2A2 (clip activations, α = 0.7)', { name: 'dorefa', bits: 2 }, { name: 'dorefa', bits: 2, options: { variant: 'clip', clipValue: 0.7 } }],
   ['uniform symmetric per channel W4, affine A8', { name: 'uniform', bits: 4, options: { scheme: 'symmetric', axis: 0 } }, { name: 'uniform', bits: 8 }],
   ['lsq W3 / unsigned A2', { name: 'lsq', bits: 3, options: { step: 0.05 } }, { name: 'lsq', bits: 2, options: { signed: false, step: 0.2 } }],
 ];

@@ -16,6 +16,12 @@ export interface CompileOptions {
 export interface ApplyOptions {
   /** Training mode only: the BatchNorm running-stat momentum of this call, in (0, 1]. @default each layer's */
   readonly batchNormMomentum?: number;
+  /**
+   * Called with the input of every conv/dense layer that has an activation quantizer annotation, before the
+   * quantizer (whether or not the model applies it), inside the call's tidy: read it, do not keep it.
+   * For calibration (see `calibrateActivationClips`).
+   */
+  readonly inspectQuantizerInput?: (layer: string, input: tf.Tensor) => void;
 }
 
 /** A graph compiled to TF.js (see {@link compileGraph}). */
@@ -27,7 +33,8 @@ export interface CompiledModel {
    * @param x - a batch in NHWC (`[N, H, W, C]` for an input `[C, H, W]`) or `[N, F]` for an input `[F]`
    * @param training - batch statistics and running-stat updates (true) or inference (false)
    * @param options - `batchNormMomentum`: in training mode, the momentum of this call's running-stat update
-   *   instead of each layer's own (1/i on the i-th batch gives the plain average of i batches)
+   *   instead of each layer's own (1/i on the i-th batch gives the plain average of i batches);
+   *   `inspectQuantizerInput`: a hook that sees each activation quantizer's input (calibration)
    * @returns the output layer's values `[N, classes]`
    */
   apply(x: tf.Tensor4D | tf.Tensor2D, training: boolean, options?: ApplyOptions): tf.Tensor2D;
@@ -176,13 +183,14 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
     return w;
   };
 
-  const runLayer = (layer: Layer, ins: Act[], training: boolean, bnMomentum: number | undefined): Act => {
+  const runLayer = (layer: Layer, ins: Act[], training: boolean, options: ApplyOptions): Act => {
     const x = ins[0]!;
     switch (layer.kind) {
       case 'input':
         return x;
       case 'conv2d':
       case 'dense': {
+        if (layer.activationQuantizer) options.inspectQuantizerInput?.(layer.name, x);
         const qa = quantizers.get(`${layer.name}/a`);
         const input = qa ? qa(x) : x;
         const w = effective(`${layer.name}.weight`, quantizers.get(`${layer.name}/w`));
@@ -191,7 +199,7 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
         return y;
       }
       case 'batchnorm':
-        return batchNorm(x, { ...bnState(layer, v), ...(bnMomentum !== undefined ? { momentum: bnMomentum } : {}) }, training);
+        return batchNorm(x, { ...bnState(layer, v), ...(options.batchNormMomentum !== undefined ? { momentum: options.batchNormMomentum } : {}) }, training);
       case 'relu':
         return tf.relu(x);
       case 'prelu':
@@ -233,7 +241,7 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
       return tf.tidy(() => {
         const values = new Map<string, Act>();
         graph.layers.forEach((layer, i) => {
-          values.set(layer.name, layer.kind === 'input' ? x : runLayer(layer, layer.inputs.map((n) => values.get(n)!), training, bnMomentum));
+          values.set(layer.name, layer.kind === 'input' ? x : runLayer(layer, layer.inputs.map((n) => values.get(n)!), training, options));
           for (const name of layer.inputs) if (lastUse.get(name) === i && name !== graph.output) values.delete(name);
         });
         return values.get(graph.output)! as tf.Tensor2D;

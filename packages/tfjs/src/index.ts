@@ -15,6 +15,9 @@ export type { ConstantSchedule, CosineSchedule, LadderSchedule, Schedule, Schedu
 export { crossEntropyPerExample, distillationLoss, proximalPenalty, softmaxCrossEntropy, softOrthogonality } from './losses.ts';
 export type { ProximalTensor } from './losses.ts';
 export { batchMetrics, evaluateClassifier, evaluateGraph } from './evaluate.ts';
+export { calibrateActivationClips } from './calibrate-activation-clips.ts';
+export type { CalibrateActivationClipsOptions } from './calibrate-activation-clips.ts';
+export type { CalibrationBatchOptions } from './calibration-batches.ts';
 export { prescaleDoReFaWeights } from './prescale-dorefa-weights.ts';
 export { recalibrateBatchNorm } from './recalibrate-batch-norm.ts';
 export type { RecalibrateBatchNormOptions } from './recalibrate-batch-norm.ts';

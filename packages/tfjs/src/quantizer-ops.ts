@@ -68,7 +68,8 @@ export function quantizerOp(spec: QuantizerSpec, site: QuantizerSite, latent: Fl
     case 'dorefa': {
       if (weights) return (x) => steDoReFaWeights(x, { bits: spec.bits });
       const variant = option<'clip' | 'tanh'>(spec, 'variant', 'string');
-      return (x) => steDoReFaActivations(x, { bits: spec.bits, ...(variant ? { variant } : {}) });
+      const clipValue = option<number>(spec, 'clipValue', 'number');
+      return (x) => steDoReFaActivations(x, { bits: spec.bits, ...(variant ? { variant } : {}), ...(clipValue !== undefined ? { clipValue } : {}) });
     }
     case 'uniform': {
       const scheme = option<'affine' | 'symmetric'>(spec, 'scheme', 'string');

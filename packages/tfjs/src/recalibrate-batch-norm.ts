@@ -6,19 +6,14 @@
  * `momentum=None` (cumulative average), NNI's and AIMET's BN re-estimation.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { batches, type ImageDataset, type NormalizeOptions } from '@quantprune/data';
+import type { ImageDataset } from '@quantprune/data';
+import { calibrationBatches, type CalibrationBatchOptions } from './calibration-batches.ts';
 import type { CompiledModel } from './compile.ts';
 
 /** Options of {@link recalibrateBatchNorm}. */
-export interface RecalibrateBatchNormOptions {
+export interface RecalibrateBatchNormOptions extends CalibrationBatchOptions {
   /** Number of batches to average. @default 50 */
   readonly batches?: number;
-  /** Examples per batch. @default 64 */
-  readonly batchSize?: number;
-  /** Shuffling seed (the batches are a seeded random sample of the dataset). @default 0 */
-  readonly seed?: number;
-  /** Normalisation of `x / 255` (the training normalisation). */
-  readonly normalize?: NormalizeOptions;
 }
 
 /**
@@ -39,31 +34,14 @@ export interface RecalibrateBatchNormOptions {
  * ```
  */
 export function recalibrateBatchNorm(model: CompiledModel, dataset: ImageDataset, options: RecalibrateBatchNormOptions = {}): number {
-  const fn = 'recalibrateBatchNorm';
-  const count = options.batches ?? 50;
-  const batchSize = options.batchSize ?? 64;
-  if (!Number.isInteger(count) || count < 1) throw new RangeError(`${fn}: batches must be an integer ≥ 1, got ${count}`);
-  if (dataset.count < 2) throw new RangeError(`${fn}: the dataset needs at least 2 examples, it has ${dataset.count}`);
   let seen = 0;
   let i = 0;
-  for (let epoch = 0; i < count; epoch++) {
-    const iter = batches(dataset, {
-      batchSize,
-      layout: 'nhwc',
-      shuffle: true,
-      seed: options.seed ?? 0,
-      epoch,
-      dropLast: dataset.count >= batchSize, // never a last batch of one example (no variance)
-      ...(options.normalize ? { normalize: options.normalize } : {}),
+  for (const b of calibrationBatches('recalibrateBatchNorm', dataset, options.batches ?? 50, options)) {
+    i++;
+    tf.tidy(() => {
+      model.apply(tf.tensor4d(b.images, [...b.shape]), true, { batchNormMomentum: 1 / i });
     });
-    for (const b of iter) {
-      if (i === count) break;
-      i++;
-      tf.tidy(() => {
-        model.apply(tf.tensor4d(b.images, [...b.shape]), true, { batchNormMomentum: 1 / i });
-      });
-      seen += b.size;
-    }
+    seen += b.size;
   }
   return seen;
 }

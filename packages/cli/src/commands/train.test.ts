@@ -82,6 +82,11 @@ describe.skipIf(root === undefined)('quantprune eval on the shared CIFAR-10 subs
     const m = /calibrated 18 DoReFa weight tensors: mean quantization error (\d\.\d{3}) → (\d\.\d{3})/.exec(r.out);
     expect(m, r.out).not.toBeNull();
     expect(Number(m![2])).toBeLessThan(Number(m![1]));
+    // their 18 inputs get clip values from the float model's activations (post-ReLU, well above DoReFa's 1)
+    const a = /calibrated 18 DoReFa activation clip values \((\d+\.\d\d) … (\d+\.\d\d)\): mean squared error (\d\.\d{4}) at 1 → (\d\.\d{4})/.exec(r.out);
+    expect(a, r.out).not.toBeNull();
+    expect(Number(a![1])).toBeGreaterThan(1);
+    expect(Number(a![4])).toBeLessThan(Number(a![3]));
     expect(r.out).toMatch(/BatchNorm statistics re-estimated on 128 images; test top-1 before training \d+\.\d\d %/);
     expect((await run('train', ...argv, '--calibrate', '0')).err).toMatch(/--calibrate must be an integer ≥ 1, got "0"/);
   }, 240_000);

@@ -24,8 +24,8 @@ import {
   type PrecisionPreset,
   type ZooName,
 } from '@quantprune/graph';
-import type { DoReFaCalibration } from '@quantprune/quantizers';
 import {
+  calibrateActivationClips,
   createTrainer,
   lineProgress,
   PAPER_A_REGIMES,
@@ -196,6 +196,11 @@ export interface TrainCommandOptions {
   readonly progress?: boolean;
 }
 
+/** Mean of `f` over `items`, with `digits` decimals. */
+function meanOf<T>(items: readonly T[], f: (item: T) => number, digits: number): string {
+  return (items.reduce((a, x) => a + f(x), 0) / items.length).toFixed(digits);
+}
+
 /** The learning-rate schedule of `--schedule`. */
 function scheduleOf(name: string, lr: number, totalSteps: number, stepsPerEpoch: number, epochs: number): Schedule {
   if (name === 'constant') return { kind: 'constant', lr };
@@ -248,10 +253,12 @@ export async function trainCommand(options: TrainCommandOptions, io: CliIO, prog
     throw new CliError('--distill needs --weights (the float teacher) and a --precision other than fp32 (the quantized student)');
   }
   const teacher = options.distill ? buildModel(model, options.weights, undefined, firstLast) : undefined;
-  const prescaled = calibrationBatches !== undefined ? prescaleDoReFaWeights(graph) : undefined;
   const train = loadDataset(dataset, 'train', options.dataDir);
   const test = loadDataset(dataset, 'test', options.dataDir);
   checkInput(graph, train);
+  // activation ranges from the float weights first: the weight prescale below changes what the float graph computes
+  const clips = calibrationBatches !== undefined ? await calibrateActivationClips(graph, train, { batches: calibrationBatches, seed, normalize: NORMALIZE[dataset], backend }) : undefined;
+  const prescaled = calibrationBatches !== undefined ? prescaleDoReFaWeights(graph) : undefined;
   const limit = options.limit === undefined ? undefined : Math.min(intOption('--limit', options.limit, 0), train.count);
   const testLimit = options.testLimit === undefined ? undefined : intOption('--test-limit', options.testLimit, 1);
   const stepsPerEpoch = Math.floor((limit ?? train.count) / batchSize);
@@ -288,10 +295,14 @@ export async function trainCommand(options: TrainCommandOptions, io: CliIO, prog
         `${epochs} epoch(s) of ${trainer.stepsPerEpoch} steps, ${optimizerKind} lr ${lr} (${scheduleName})${teacher ? ', distilled from the float model' : ''}, ` +
         `backend ${trainer.backend.name} ${trainer.backend.version}${resume ? `, resumed at step ${trainer.position.step}` : ''}`,
     );
-    if (prescaled) {
-      const errors = [...prescaled.values()];
-      const mean = (f: (c: DoReFaCalibration) => number): string => (errors.reduce((a, c) => a + f(c), 0) / errors.length).toFixed(3);
-      if (errors.length > 0) io.out(`calibrated ${errors.length} DoReFa weight tensors: mean quantization error ${mean((c) => c.unscaledError)} → ${mean((c) => c.error)}`);
+    if (prescaled && clips) {
+      const weights = [...prescaled.values()];
+      const activations = [...clips.values()];
+      if (weights.length > 0) io.out(`calibrated ${weights.length} DoReFa weight tensors: mean quantization error ${meanOf(weights, (c) => c.unscaledError, 3)} → ${meanOf(weights, (c) => c.error, 3)}`);
+      if (activations.length > 0) {
+        const alphas = activations.map((c) => c.clipValue);
+        io.out(`calibrated ${activations.length} DoReFa activation clip values (${Math.min(...alphas).toFixed(2)} … ${Math.max(...alphas).toFixed(2)}): mean squared error ${meanOf(activations, (c) => c.unitError, 4)} at 1 → ${meanOf(activations, (c) => c.error, 4)}`);
+      }
       const batchNorms = graph.layers.some((l) => l.kind === 'batchnorm');
       const seen = batchNorms ? trainer.recalibrateBatchNorm({ batches: calibrationBatches!, seed }) : 0;
       const start = await trainer.evaluate();
