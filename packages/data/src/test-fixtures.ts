@@ -4,6 +4,8 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { DataError } from './errors.ts';
 import { fileURLToPath } from 'node:url';
+import { rng } from '@quantprune/test-utils';
+export { rng };
 
 /** datasets/fixtures at the repository root. */
 export const FIXTURES: string = fileURLToPath(new URL('../../../datasets/fixtures/', import.meta.url));
@@ -44,18 +46,6 @@ export const VAL_JPEGS: { label: number; top: number[]; bottom: number[] }[] = [
   { label: 970, top: [250, 130, 10], bottom: [10, 130, 250] },
   { label: 230, top: [128, 128, 128], bottom: [255, 255, 255] },
 ];
-
-/** mulberry32: a small seeded generator of numbers in [0, 1), so failures replay. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Runs `f` and returns the DataError it throws; fails on success or on any other error. */
 export function dataError(f: () => unknown): DataError {

@@ -2,18 +2,13 @@
 import { createPrng } from './internal/prng.ts';
 import { convOutputSize } from './shape-inference.ts';
 import type { BatchNormLayer, Conv2dLayer, DenseLayer, Graph, Layer, Pad4, PreluLayer, Tensor } from './types.ts';
+import { randomArray } from '@quantprune/test-utils';
+export { randomArray };
 
 /** Seeded uniform [0, 1) generator (the package's xoshiro128**). */
 export function rng(seed: number): () => number {
   const prng = createPrng(seed);
   return () => prng.uniform();
-}
-
-/** Uniform values in [lo, hi). */
-export function randomArray(n: number, rand: () => number, lo = -1, hi = 1): Float32Array {
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = lo + (hi - lo) * rand();
-  return out;
 }
 
 export function tensor(shape: number[], data: ArrayLike<number>): Tensor {

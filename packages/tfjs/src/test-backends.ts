@@ -4,6 +4,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+import { randomArray, rng } from '@quantprune/test-utils';
+export { randomArray, rng };
 
 /** The backends every TF.js test runs on. */
 export const BACKENDS: readonly ('cpu' | 'wasm')[] = ['wasm', 'cpu'];
@@ -13,25 +15,6 @@ export async function useBackend(name: 'cpu' | 'wasm'): Promise<void> {
   const ok = await tf.setBackend(name);
   if (!ok) throw new Error(`backend ${name} failed to initialise`);
   await tf.ready();
-}
-
-/** Seeded uniform [0, 1) generator (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** `n` uniform values in [lo, hi). */
-export function randomArray(n: number, rand: () => number, lo = -1, hi = 1): Float32Array {
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = lo + (hi - lo) * rand();
-  return out;
 }
 
 /** max |a − b| / max |b| (the relative error of a against the reference b, in the ∞-norm). */
