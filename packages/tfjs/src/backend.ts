@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import { registerBroadcastKernels } from './broadcast-kernels.ts';
+import { registerFusedBatchNormKernels } from './fused-batch-norm.ts';
 import { registerConvGradientKernels } from './conv-gradients.ts';
 import { registerWasmTrainingKernels } from './wasm-kernels.ts';
 import { enableWasmThreads } from './wasm-threads.ts';
@@ -154,6 +155,7 @@ async function loadCpu(): Promise<Loaded> {
     throw new BackendUnavailable(`@tensorflow/tfjs-backend-cpu failed to load: ${String(error)}`);
   }
   registerConvGradientKernels('cpu');
+  registerFusedBatchNormKernels('cpu');
   return { name: 'cpu', threads: 1, version: cpu.version_cpu };
 }
 

@@ -183,6 +183,17 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
     return w;
   };
 
+  // bn → relu where the relu is the BatchNorm's only consumer: the BatchNorm applies the relu (one fused kernel)
+  const fusedRelus = new Set<string>();
+  const reluAfter = new Set<string>();
+  for (const l of graph.layers) {
+    const bn = l.kind === 'relu' ? layerByName.get(l.inputs[0]!) : undefined;
+    if (bn?.kind === 'batchnorm' && bn.name !== graph.output && graph.layers.filter((c) => c.inputs.includes(bn.name)).length === 1) {
+      fusedRelus.add(l.name);
+      reluAfter.add(bn.name);
+    }
+  }
+
   const runLayer = (layer: Layer, ins: Act[], training: boolean, options: ApplyOptions): Act => {
     const x = ins[0]!;
     switch (layer.kind) {
@@ -199,9 +210,9 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
         return y;
       }
       case 'batchnorm':
-        return batchNorm(x, { ...bnState(layer, v), ...(options.batchNormMomentum !== undefined ? { momentum: options.batchNormMomentum } : {}) }, training);
+        return batchNorm(x, { ...bnState(layer, v), ...(options.batchNormMomentum !== undefined ? { momentum: options.batchNormMomentum } : {}) }, training, { relu: reluAfter.has(layer.name) });
       case 'relu':
-        return tf.relu(x);
+        return fusedRelus.has(layer.name) ? x : tf.relu(x);
       case 'prelu':
         return tf.prelu(x, v(`${layer.name}.weight`));
       case 'hardtanh':

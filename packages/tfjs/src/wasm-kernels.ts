@@ -1,13 +1,16 @@
 // The wasm training kernels of this package that go beyond the conv gradients and broadcasting comparisons:
-// untransposed BatchMatMul, leading-axis Sum/Mean on XNNPACK, copy-free Identity. Chosen from the per-kernel
-// profile of a training step (benchmarks/src/profile/tfjs-step-profile.ts; packages/tfjs README, Performance).
+// untransposed BatchMatMul, leading-axis Sum/Mean on XNNPACK, copy-free Identity, fused BatchNorm training.
+// Chosen from the per-kernel profile of a training step (benchmarks/src/profile/tfjs-step-profile.ts; packages/tfjs
+// README, Performance).
+import { registerFusedBatchNormKernels, unregisterFusedBatchNormKernels } from './fused-batch-norm.ts';
 import { registerIdentityKernel, unregisterIdentityKernel } from './identity-kernel.ts';
 import { registerMatMulKernel, unregisterMatMulKernel } from './matmul-kernel.ts';
 import { registerReduceKernels, unregisterReduceKernels } from './reduce-kernels.ts';
 
 /**
  * Registers the wasm replacement kernels for BatchMatMul (transposed operands), Sum/Mean (leading axes) and
- * Identity (shared buffer). Each agrees with the stock kernel within float32 summation order. Idempotent.
+ * Identity (shared buffer), and the fused BatchNorm training kernels that `batchNorm` uses when present. Each
+ * agrees with the ops it replaces within float32 summation order. Idempotent.
  *
  * @throws Error when the wasm kernels are not registered (import @tensorflow/tfjs-backend-wasm first)
  * @example
@@ -20,10 +23,12 @@ export function registerWasmTrainingKernels(): void {
   registerMatMulKernel();
   registerReduceKernels();
   registerIdentityKernel();
+  registerFusedBatchNormKernels('wasm');
 }
 
 /** Restores the stock kernels replaced by {@link registerWasmTrainingKernels}. No-op when not registered. */
 export function unregisterWasmTrainingKernels(): void {
+  unregisterFusedBatchNormKernels('wasm');
   unregisterIdentityKernel();
   unregisterReduceKernels();
   unregisterMatMulKernel();

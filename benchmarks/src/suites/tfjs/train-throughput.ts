@@ -116,7 +116,7 @@ export const suite: BenchSuite = {
     notes.push(
       `backend ${backend.name} ${backend.version}, ${backend.threads} thread(s); batch ${batch}; median of ${steps} interleaved steps after 2 warm-ups; random data`,
       'ResNet-20 is the option-A (zero-pad shortcut) CIFAR model of the zoo; QAT per applyPrecision: first and last layers FP32',
-      'kernels: every wasm replacement initBackend registers (conv gradients, broadcasting comparisons, matmul, reductions, identity); BatchNorm: broadcasting, tf.moments',
+      'kernels: every wasm replacement initBackend registers (conv gradients, broadcasting comparisons, matmul, reductions, identity, fused BatchNorm training)',
     );
     return { rows, goals, notes };
   },
