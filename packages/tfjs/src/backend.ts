@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import { registerBroadcastKernels } from './broadcast-kernels.ts';
 import { registerFusedBatchNormKernels } from './fused-batch-norm.ts';
+import { registerFusedDoReFaKernels } from './fused-dorefa.ts';
 import { registerConvGradientKernels } from './conv-gradients.ts';
 import { registerWasmTrainingKernels } from './wasm-kernels.ts';
 import { enableWasmThreads } from './wasm-threads.ts';
@@ -156,6 +157,7 @@ async function loadCpu(): Promise<Loaded> {
   }
   registerConvGradientKernels('cpu');
   registerFusedBatchNormKernels('cpu');
+  registerFusedDoReFaKernels('cpu');
   return { name: 'cpu', threads: 1, version: cpu.version_cpu };
 }
 

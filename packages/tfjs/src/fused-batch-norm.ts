@@ -7,6 +7,7 @@
 // E[x²] − E[x]² does not cancel when |mean| ≫ std.
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradConfig, KernelBackend, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { backendMemory } from './backend-memory.ts';
 
 /** Forward kernel: inputs x, gamma, beta; attrs eps, relu; outputs y, batch mean, biased batch variance. */
 const FORWARD = 'QpBatchNormTrain';
@@ -20,37 +21,6 @@ interface Attrs {
   readonly eps: number;
   /** max(y, 0) after the normalisation, and the matching mask on dy. */
   readonly relu: boolean;
-}
-
-/** The backend's float32 buffers as typed arrays. */
-interface Memory {
-  /** A new float32 buffer of `shape` (its contents are overwritten by the kernel). */
-  alloc(shape: number[]): TensorInfo;
-  /** The buffer's values, in place (on wasm a view of the heap, valid until the next allocation). */
-  view(t: TensorInfo): Float32Array;
-}
-
-/** The public methods of BackendWasm used here. */
-interface WasmBackend extends KernelBackend {
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): Float32Array;
-}
-
-/** The public method of MathBackendCPU used here (its readSync returns the stored array itself for float32). */
-interface CpuBackend extends KernelBackend {
-  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
-}
-
-function memory(name: FusedBatchNormBackend, backend: KernelBackend): Memory {
-  if (name === 'wasm') {
-    const wasm = backend as WasmBackend;
-    return { alloc: (shape) => wasm.makeOutput(shape, 'float32'), view: (t) => wasm.typedArrayFromHeap(t) };
-  }
-  const cpu = backend as CpuBackend;
-  return {
-    alloc: (shape) => cpu.makeTensorInfo(shape, 'float32', new Float32Array(shape.reduce((p, d) => p * d, 1))),
-    view: (t) => cpu.readSync(t.dataId) as Float32Array,
-  };
 }
 
 // The loops walk 4 channels at a time down the rows (stride C) with their sums in local variables, then the
@@ -277,7 +247,7 @@ function backward(dy: Float32Array, x: Float32Array, gamma: Float32Array, y: Flo
 function forwardKernel(name: FusedBatchNormBackend): KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const { x, gamma, beta } = inputs as { x: TensorInfo; gamma: TensorInfo; beta: TensorInfo };
-    const mem = memory(name, backend as KernelBackend);
+    const mem = backendMemory(name, backend as KernelBackend);
     const c = gamma.shape[0]!;
     const outs = [mem.alloc([...x.shape]), mem.alloc([c]), mem.alloc([c])] as const;
     // views only after every allocation: growing the wasm heap detaches earlier views
@@ -289,7 +259,7 @@ function forwardKernel(name: FusedBatchNormBackend): KernelFunc {
 function backwardKernel(name: FusedBatchNormBackend): KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const { dy, x, gamma, y, variance } = inputs as Record<'dy' | 'x' | 'gamma' | 'y' | 'variance', TensorInfo>;
-    const mem = memory(name, backend as KernelBackend);
+    const mem = backendMemory(name, backend as KernelBackend);
     const c = gamma.shape[0]!;
     const outs = [mem.alloc([...x.shape]), mem.alloc([c]), mem.alloc([c])] as const;
     const v = mem.view;

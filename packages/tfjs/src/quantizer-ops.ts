@@ -1,9 +1,11 @@
-// The IR's quantizer annotations as straight-through TF.js ops (@quantprune/quantizers/tfjs), with the
-// channel axis translated from the IR's layouts (OIHW, [out, in], NCHW) to the TF.js ones (HWIO, [in, out], NHWC).
+// The IR's quantizer annotations as straight-through TF.js ops (@quantprune/quantizers/tfjs; DoReFa as the fused
+// kernels of fused-dorefa.ts when they are registered), with the channel axis translated from the IR's layouts
+// (OIHW, [out, in], NCHW) to the TF.js ones (HWIO, [in, out], NHWC).
 import * as tf from '@tensorflow/tfjs-core';
 import type { QuantizerSpec } from '@quantprune/graph';
 import { steBinary, steDoReFaActivations, steDoReFaWeights, steLsq, steUniform, steXnorWeights } from '@quantprune/quantizers/tfjs';
 import { lsqBounds, lsqInitStep } from '@quantprune/quantizers';
+import { fusedDoReFa, hasFusedDoReFaKernels } from './fused-dorefa.ts';
 
 /** Where a quantizer sits: on conv weights, dense weights, or on a layer's input activations. */
 export type QuantizerSite = 'conv-weight' | 'dense-weight' | 'activation';
@@ -66,10 +68,12 @@ export function quantizerOp(spec: QuantizerSpec, site: QuantizerSite, latent: Fl
       return (x) => steXnorWeights(x, { ...(axis !== undefined ? { axis } : {}), ...(signOfZero !== undefined ? { signOfZero } : {}), ...(gate ? { gate } : {}) });
     }
     case 'dorefa': {
-      if (weights) return (x) => steDoReFaWeights(x, { bits: spec.bits });
+      // the fused kernels when registered for the backend that runs (same values, same gradient), else the ops
+      if (weights) return (x) => (hasFusedDoReFaKernels() ? fusedDoReFa(x, { bits: spec.bits, weights: true }) : steDoReFaWeights(x, { bits: spec.bits }));
       const variant = option<'clip' | 'tanh'>(spec, 'variant', 'string');
       const clipValue = option<number>(spec, 'clipValue', 'number');
-      return (x) => steDoReFaActivations(x, { bits: spec.bits, ...(variant ? { variant } : {}), ...(clipValue !== undefined ? { clipValue } : {}) });
+      const options = { bits: spec.bits, ...(variant ? { variant } : {}), ...(clipValue !== undefined ? { clipValue } : {}) };
+      return (x) => (hasFusedDoReFaKernels() ? fusedDoReFa(x, options) : steDoReFaActivations(x, options));
     }
     case 'uniform': {
       const scheme = option<'affine' | 'symmetric'>(spec, 'scheme', 'string');

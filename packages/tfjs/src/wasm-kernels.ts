@@ -1,16 +1,19 @@
 // The wasm training kernels of this package that go beyond the conv gradients and broadcasting comparisons:
-// untransposed BatchMatMul, leading-axis Sum/Mean on XNNPACK, copy-free Identity, fused BatchNorm training.
+// untransposed BatchMatMul, leading-axis Sum/Mean on XNNPACK, copy-free Identity, fused BatchNorm training,
+// fused DoReFa quantizers.
 // Chosen from the per-kernel profile of a training step (benchmarks/src/profile/tfjs-step-profile.ts; packages/tfjs
 // README, Performance).
 import { registerFusedBatchNormKernels, unregisterFusedBatchNormKernels } from './fused-batch-norm.ts';
+import { registerFusedDoReFaKernels, unregisterFusedDoReFaKernels } from './fused-dorefa.ts';
 import { registerIdentityKernel, unregisterIdentityKernel } from './identity-kernel.ts';
 import { registerMatMulKernel, unregisterMatMulKernel } from './matmul-kernel.ts';
 import { registerReduceKernels, unregisterReduceKernels } from './reduce-kernels.ts';
 
 /**
  * Registers the wasm replacement kernels for BatchMatMul (transposed operands), Sum/Mean (leading axes) and
- * Identity (shared buffer), and the fused BatchNorm training kernels that `batchNorm` uses when present. Each
- * agrees with the ops it replaces within float32 summation order. Idempotent.
+ * Identity (shared buffer), and the fused BatchNorm training and DoReFa quantizer kernels that `batchNorm` and the
+ * compiled quantizers use when present. Each agrees with the ops it replaces within float32 summation order.
+ * Idempotent.
  *
  * @throws Error when the wasm kernels are not registered (import @tensorflow/tfjs-backend-wasm first)
  * @example
@@ -24,10 +27,12 @@ export function registerWasmTrainingKernels(): void {
   registerReduceKernels();
   registerIdentityKernel();
   registerFusedBatchNormKernels('wasm');
+  registerFusedDoReFaKernels('wasm');
 }
 
 /** Restores the stock kernels replaced by {@link registerWasmTrainingKernels}. No-op when not registered. */
 export function unregisterWasmTrainingKernels(): void {
+  unregisterFusedDoReFaKernels('wasm');
   unregisterFusedBatchNormKernels('wasm');
   unregisterIdentityKernel();
   unregisterReduceKernels();
