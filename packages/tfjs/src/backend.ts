@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { registerBroadcastKernels } from './broadcast-kernels.ts';
 import { registerFusedBatchNormKernels } from './fused-batch-norm.ts';
 import { registerFusedDoReFaKernels } from './fused-dorefa.ts';
+import { registerMaxPoolGradKernel } from './max-pool-grad-kernel.ts';
 import { registerConvGradientKernels } from './conv-gradients.ts';
 import { registerWasmTrainingKernels } from './wasm-kernels.ts';
 import { enableWasmThreads } from './wasm-threads.ts';
@@ -142,6 +143,7 @@ async function loadWasm(threads: number): Promise<Loaded> {
     if (threads > 1) await enableWasmThreads(wasm, threads);
   }
   registerConvGradientKernels('wasm');
+  registerMaxPoolGradKernel('wasm');
   registerBroadcastKernels();
   registerWasmTrainingKernels();
   if (!(await tf.setBackend('wasm'))) throw new BackendUnavailable('the wasm backend failed to initialise');
@@ -156,6 +158,7 @@ async function loadCpu(): Promise<Loaded> {
     throw new BackendUnavailable(`@tensorflow/tfjs-backend-cpu failed to load: ${String(error)}`);
   }
   registerConvGradientKernels('cpu');
+  registerMaxPoolGradKernel('cpu');
   registerFusedBatchNormKernels('cpu');
   registerFusedDoReFaKernels('cpu');
   return { name: 'cpu', threads: 1, version: cpu.version_cpu };

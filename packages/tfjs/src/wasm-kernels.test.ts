@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { applyPrecision, createModel } from '@quantprune/graph';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerConvGradientKernels } from './conv-gradients.ts';
+import { registerMaxPoolGradKernel } from './max-pool-grad-kernel.ts';
 import { compileGraph } from './compile.ts';
 import { softmaxCrossEntropy } from './losses.ts';
 import { registerWasmTrainingKernels, unregisterWasmTrainingKernels } from './wasm-kernels.ts';
@@ -16,6 +17,8 @@ import { randomArray, relativeError, rng, useBackend } from './test-backends.ts'
 beforeAll(() => {
   registerConvGradientKernels('wasm'); // wasm has no stock Conv2DBackpropFilter
   registerConvGradientKernels('cpu');
+  registerMaxPoolGradKernel('wasm'); // the stock wasm MaxPoolGrad drops windows whose maximum is ≤ 0
+  registerMaxPoolGradKernel('cpu');
 });
 
 afterAll(() => unregisterWasmTrainingKernels());
