@@ -5,7 +5,7 @@ export { binaryLevels, quantizeBinary } from './binary.ts';
 export type { BinaryOptions, SignOfZero } from './binary.ts';
 export { dequantize, dequantizeLinear } from './dequantize.ts';
 export type { QuantizedCodes } from './dequantize.ts';
-export { DOREFA_BITS, doReFaActivationLevels, doReFaWeightLevels, quantizeDoReFaActivations, quantizeDoReFaWeights } from './dorefa.ts';
+export { DOREFA_BITS, doReFaActivationLevels, doReFaWeightLevels, MIN_NORMAL_F32, quantizeDoReFaActivations, quantizeDoReFaWeights } from './dorefa.ts';
 export type { DoReFaActivationOptions, DoReFaActivationVariant, DoReFaOptions } from './dorefa.ts';
 export { calibrateDoReFaActivationClip } from './dorefa-activation-calibration.ts';
 export type { DoReFaActivationClip, DoReFaActivationClipOptions } from './dorefa-activation-calibration.ts';

@@ -21,7 +21,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradSaveFunc, KernelBackend, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import { backendMemory } from './backend-memory.ts';
-import { DOREFA_BITS } from '@quantprune/quantizers';
+import { DOREFA_BITS, doReFaActivationLevels, doReFaWeightLevels, MIN_NORMAL_F32 } from '@quantprune/quantizers';
 
 /** Tanh-normalised forward (weights, 'tanh' activations): input x; attr bits; outputs y and M = max|tanh(x)|. */
 const TANH = 'QpDoReFaTanh';
@@ -31,9 +31,6 @@ const TANH_GRAD = 'QpDoReFaTanhGrad';
 const CLIP = 'QpDoReFaClip';
 /** Its backward: inputs dy, x; attr clipValue; output dx. */
 const CLIP_GRAD = 'QpDoReFaClipGrad';
-
-/** 2^−126: steDoReFaWeights' floor of max|tanh(x)| (only an all-zero input reaches it). */
-const MIN_NORMAL_F32 = 2 ** -126;
 
 /** The backends with fused DoReFa kernels. */
 export type FusedDoReFaBackend = 'wasm' | 'cpu';
@@ -105,7 +102,7 @@ function tanhCode(t: number, d: number, n: number): number {
  * y = (2k − n)/n with k = round(n·(t/(2·max(M, 2^−126)) + 1/2)), t = tanh(x), M = max|t|, in the stock ops' float32
  * steps. k is counted as the number of code boundaries at or below x (see the file comment); writes M to `m`.
  */
-function tanhForward(x: Float32Array, n: number, y: Float32Array, m: Float32Array): void {
+function tanhForward(x: Float32Array, bits: number, y: Float32Array, m: Float32Array): void {
   const mx = maxAbs(x);
   if (mx !== mx) {
     m[0] = NaN;
@@ -115,19 +112,17 @@ function tanhForward(x: Float32Array, n: number, y: Float32Array, m: Float32Arra
   const bigM = tanh32(mx);
   m[0] = bigM;
   const d = 2 * Math.max(bigM, MIN_NORMAL_F32);
-  const levels = new Float64Array(n + 1);
+  const levels = doReFaWeightLevels(bits);
+  const n = levels.length - 1;
   // bounds[k] = the first float32 x of code ≥ k (k = 1..n); bounds[0] is never read
   const bounds = new Float64Array(n + 1);
-  for (let k = 0; k <= n; k++) {
-    levels[k] = f32((2 * k - n) / n);
-    if (k > 0) bounds[k] = firstTrue(k === 1 ? -Infinity : bounds[k - 1]!, (v) => tanhCode(tanh32(v), d, n) >= k);
-  }
+  for (let k = 1; k <= n; k++) bounds[k] = firstTrue(k === 1 ? -Infinity : bounds[k - 1]!, (v) => tanhCode(tanh32(v), d, n) >= k);
   if (n <= 3) codesUpTo3(x, bounds[1]!, bounds[2] ?? NaN, bounds[3] ?? NaN, levels, y);
   else codes(x, bounds, levels, y);
 }
 
 /** y = levels[number of bounds ≤ x] for 1 or 3 bounds (NaN pads: v ≥ NaN is false), without branches. */
-function codesUpTo3(x: Float32Array, b1: number, b2: number, b3: number, levels: Float64Array, y: Float32Array): void {
+function codesUpTo3(x: Float32Array, b1: number, b2: number, b3: number, levels: Float32Array, y: Float32Array): void {
   for (let i = 0; i < x.length; i++) {
     const v = x[i]!;
     y[i] = levels[+(v >= b1) + +(v >= b2) + +(v >= b3)]!;
@@ -135,7 +130,7 @@ function codesUpTo3(x: Float32Array, b1: number, b2: number, b3: number, levels:
 }
 
 /** y = levels[number of bounds ≤ x] by a branch-free binary search (2^bits codes; bounds[0] unused). 2× slower than {@link codesUpTo3}. */
-function codes(x: Float32Array, bounds: Float64Array, levels: Float64Array, y: Float32Array): void {
+function codes(x: Float32Array, bounds: Float64Array, levels: Float32Array, y: Float32Array): void {
   const top = bounds.length >> 1;
   for (let i = 0; i < x.length; i++) {
     const v = x[i]!;
@@ -215,9 +210,10 @@ function tanhBackward(dy: Float32Array, x: Float32Array, bigM: number, dx: Float
  * y = α·round(n·clip(x/α, 0, 1))/n (α = 1 skips the division and the product, as steDoReFaActivations does), NaN
  * kept (keepNaN). The cpu backend's ClipByValue returns −0 for −0 (`signedZero`), wasm's clamp +0.
  */
-function clipForward(x: Float32Array, n: number, alpha: number, signedZero: boolean, y: Float32Array): void {
-  const levels = new Float64Array(n + 1);
-  for (let c = 0; c <= n; c++) levels[c] = alpha === 1 ? f32(c / n) : f32(f32(c / n) * alpha);
+function clipForward(x: Float32Array, bits: number, alpha: number, signedZero: boolean, y: Float32Array): void {
+  const unit = doReFaActivationLevels(bits);
+  const n = unit.length - 1;
+  const levels = alpha === 1 ? unit : unit.map((l) => l * alpha); // float32 products, as the core's level table
   for (let i = 0; i < x.length; i++) {
     const v = x[i]!;
     if (v !== v) {
@@ -254,7 +250,7 @@ function kernels(name: FusedDoReFaBackend): Record<typeof TANH | typeof TANH_GRA
       const y = mem.alloc([...x.shape]);
       const m = mem.alloc([]);
       // views only after every allocation: growing the wasm heap detaches earlier views
-      tanhForward(mem.view(x), 2 ** (attrs as unknown as TanhAttrs).bits - 1, mem.view(y), mem.view(m));
+      tanhForward(mem.view(x), (attrs as unknown as TanhAttrs).bits, mem.view(y), mem.view(m));
       return [y, m];
     },
     [TANH_GRAD]: ({ inputs, backend }) => {
@@ -269,7 +265,7 @@ function kernels(name: FusedDoReFaBackend): Record<typeof TANH | typeof TANH_GRA
       const { x } = inputs as { x: TensorInfo };
       const { bits, clipValue } = attrs as unknown as ClipAttrs;
       const y = mem.alloc([...x.shape]);
-      clipForward(mem.view(x), 2 ** bits - 1, clipValue, SIGNED_ZERO[name], mem.view(y));
+      clipForward(mem.view(x), bits, clipValue, SIGNED_ZERO[name], mem.view(y));
       return y;
     },
     [CLIP_GRAD]: ({ inputs, backend, attrs }) => {
