@@ -1,0 +1,88 @@
+// The float32 training kernels compiled from assembly/ (AssemblyScript, SIMD128), instantiated on the TF.js wasm
+// backend's own memory so they read and write tensors in place: no copies in or out of the heap. The module has
+// no data segments and allocates nothing; a kernel function allocates its outputs with the backend and passes
+// their heap offsets.
+import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
+import { OWN_MEMORY_WASM, SHARED_MEMORY_WASM } from './generated/training-kernels-wasm.ts';
+
+/** The functions of assembly/index.ts; pointers are byte offsets into the backend's heap. */
+export interface TrainingKernelExports {
+  conv2dBackpropFilter(
+    x: number, dy: number, dw: number, n0: number, n1: number, h: number, w: number, ci: number, ho: number, wo: number,
+    co: number, fh: number, fw: number, sh: number, sw: number, top: number, left: number,
+  ): void;
+}
+
+/** A linear memory (`WebAssembly.Memory`); TypeScript declares `WebAssembly` only in the DOM lib. */
+interface WasmMemory {
+  readonly buffer: ArrayBufferLike;
+}
+
+/** The parts of the global `WebAssembly` object used here. */
+export interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: object };
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
+}
+
+/** The global `WebAssembly` object. */
+export const wasmApi = (): WasmApi => (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+/** The members of tfjs-backend-wasm 4.22.0's BackendWasm used here. */
+interface WasmBackend extends KernelBackend {
+  wasm: { asm?: { memory?: WasmMemory }; wasmMemory?: WasmMemory };
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+}
+
+/** The wasm backend with the training kernels instantiated on its memory. */
+export interface WasmTrainingModule {
+  readonly kernels: TrainingKernelExports;
+  /** Byte offset of a tensor's data in the heap. */
+  offset(t: TensorInfo): number;
+  /** A new float32 tensor of `shape` on the backend (contents undefined until a kernel writes them). */
+  alloc(shape: readonly number[]): TensorInfo;
+}
+
+const instances = new WeakMap<WasmMemory, TrainingKernelExports>();
+
+/** The bytes of a base64 string. */
+export function decodeBase64(base64: string): Uint8Array {
+  return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+}
+
+function instantiate(memory: WasmMemory): TrainingKernelExports {
+  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  // about 2 KB: synchronous compilation is allowed on every runtime's main thread
+  const wa = wasmApi();
+  const module = new wa.Module(decodeBase64(shared ? SHARED_MEMORY_WASM : OWN_MEMORY_WASM));
+  return new wa.Instance(module, { env: { memory } }).exports as TrainingKernelExports;
+}
+
+/**
+ * The training kernels on `backend`'s heap (instantiated once per heap).
+ *
+ * @param backend - the tfjs-backend-wasm instance a kernel function receives
+ * @throws Error when the backend does not expose its WebAssembly.Memory (another tfjs-backend-wasm build)
+ */
+export function wasmTrainingModule(backend: KernelBackend): WasmTrainingModule {
+  const wasm = backend as WasmBackend;
+  const memory = wasm.wasm?.asm?.memory ?? wasm.wasm?.wasmMemory;
+  if (!(memory instanceof wasmApi().Memory)) {
+    throw new Error('wasmTrainingModule: the wasm backend exposes no WebAssembly.Memory (expected @tensorflow/tfjs-backend-wasm 4.22.0)');
+  }
+  let kernels = instances.get(memory);
+  if (!kernels) {
+    kernels = instantiate(memory);
+    instances.set(memory, kernels);
+  }
+  return {
+    kernels,
+    offset(t) {
+      const data = wasm.dataIdMap.get(t.dataId);
+      if (!data) throw new Error(`wasmTrainingModule: a tensor of shape [${t.shape.join(', ')}] is not on this wasm backend`);
+      return data.memoryOffset;
+    },
+    alloc: (shape) => wasm.makeOutput([...shape], 'float32'),
+  };
+}
