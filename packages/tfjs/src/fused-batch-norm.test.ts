@@ -66,6 +66,7 @@ describe.each(BACKENDS)('fused BatchNorm on %s', (backend) => {
     [[8, 6, 6, 3]],
     [[4, 8, 8, 16]],
     [[4, 4, 4, 64]],
+    [[3, 5, 7, 12]], // wasm SIMD: one 8-channel and one 4-channel group, 105 rows (a partial block)
     [[32, 10]],
   ])('%j: y, dx, dγ, dβ and running statistics equal the broadcasting BatchNorm (± γ/β, ± ReLU)', (shape) => {
     for (const affine of [true, false]) {

@@ -7,7 +7,8 @@
 // E[x²] − E[x]² does not cancel when |mean| ≫ std.
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradConfig, KernelBackend, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { backendMemory } from './backend-memory.ts';
+import { type BackendMemory, backendMemory } from './backend-memory.ts';
+import { type WasmTrainingModule, wasmTrainingModule } from './wasm-training-module.ts';
 
 /** Forward kernel: inputs x, gamma, beta; attrs eps, relu; outputs y, batch mean, biased batch variance. */
 const FORWARD = 'QpBatchNormTrain';
@@ -82,17 +83,21 @@ function shiftedSums(x: Float32Array, start: number, end: number, shift: Float64
   }
 }
 
-/** y = x·a + b per channel over [start, end), then max(·, 0) when `relu` ((v + |v|)/2: exact, branch-free, +0 for v ≤ 0). */
-function affine(x: Float32Array, start: number, end: number, a: Float64Array, b: Float64Array, relu: boolean, y: Float32Array): void {
+/**
+ * y = (x − k)·a + b per channel over [start, end), k = `shift`, then max(·, 0) when `relu` ((v + |v|)/2: exact,
+ * branch-free, +0 for v ≤ 0).
+ */
+function affine(x: Float32Array, start: number, end: number, shift: Float64Array, a: Float64Array, b: Float64Array, relu: boolean, y: Float32Array): void {
   const c = a.length;
   let j = 0;
   for (; j + 4 <= c; j += 4) {
+    const [k0, k1, k2, k3] = [shift[j]!, shift[j + 1]!, shift[j + 2]!, shift[j + 3]!];
     const [a0, a1, a2, a3, b0, b1, b2, b3] = [a[j]!, a[j + 1]!, a[j + 2]!, a[j + 3]!, b[j]!, b[j + 1]!, b[j + 2]!, b[j + 3]!];
     for (let i = start + j; i < end; i += c) {
-      const v0 = x[i]! * a0 + b0;
-      const v1 = x[i + 1]! * a1 + b1;
-      const v2 = x[i + 2]! * a2 + b2;
-      const v3 = x[i + 3]! * a3 + b3;
+      const v0 = (x[i]! - k0) * a0 + b0;
+      const v1 = (x[i + 1]! - k1) * a1 + b1;
+      const v2 = (x[i + 2]! - k2) * a2 + b2;
+      const v3 = (x[i + 3]! - k3) * a3 + b3;
       y[i] = relu ? (v0 + Math.abs(v0)) * 0.5 : v0;
       y[i + 1] = relu ? (v1 + Math.abs(v1)) * 0.5 : v1;
       y[i + 2] = relu ? (v2 + Math.abs(v2)) * 0.5 : v2;
@@ -100,9 +105,9 @@ function affine(x: Float32Array, start: number, end: number, a: Float64Array, b:
     }
   }
   for (; j < c; j++) {
-    const [a0, b0] = [a[j]!, b[j]!];
+    const [k0, a0, b0] = [shift[j]!, a[j]!, b[j]!];
     for (let i = start + j; i < end; i += c) {
-      const v = x[i]! * a0 + b0;
+      const v = (x[i]! - k0) * a0 + b0;
       y[i] = relu ? (v + Math.abs(v)) * 0.5 : v;
     }
   }
@@ -166,24 +171,79 @@ function gradientSums(g: Float32Array, x: Float32Array, start: number, end: numb
   }
 }
 
-/** dx = k·g + p·x + q per channel over [start, end) (dx may be g). */
-function inputGradient(g: Float32Array, x: Float32Array, start: number, end: number, k: Float64Array, p: Float64Array, q: Float64Array, dx: Float32Array): void {
-  const c = k.length;
+/** dx = s·g + p·(x − k) + q per channel over [start, end), k = `shift` (dx may be g). */
+function inputGradient(g: Float32Array, x: Float32Array, start: number, end: number, shift: Float64Array, co: GradCoefficients, dx: Float32Array): void {
+  const { s, p, q } = co;
+  const c = s.length;
   let j = 0;
   for (; j + 4 <= c; j += 4) {
-    const [k0, k1, k2, k3, p0, p1, p2, p3] = [k[j]!, k[j + 1]!, k[j + 2]!, k[j + 3]!, p[j]!, p[j + 1]!, p[j + 2]!, p[j + 3]!];
-    const [q0, q1, q2, q3] = [q[j]!, q[j + 1]!, q[j + 2]!, q[j + 3]!];
+    const [k0, k1, k2, k3, s0, s1, s2, s3] = [shift[j]!, shift[j + 1]!, shift[j + 2]!, shift[j + 3]!, s[j]!, s[j + 1]!, s[j + 2]!, s[j + 3]!];
+    const [p0, p1, p2, p3, q0, q1, q2, q3] = [p[j]!, p[j + 1]!, p[j + 2]!, p[j + 3]!, q[j]!, q[j + 1]!, q[j + 2]!, q[j + 3]!];
     for (let i = start + j; i < end; i += c) {
-      dx[i] = k0 * g[i]! + p0 * x[i]! + q0;
-      dx[i + 1] = k1 * g[i + 1]! + p1 * x[i + 1]! + q1;
-      dx[i + 2] = k2 * g[i + 2]! + p2 * x[i + 2]! + q2;
-      dx[i + 3] = k3 * g[i + 3]! + p3 * x[i + 3]! + q3;
+      dx[i] = s0 * g[i]! + p0 * (x[i]! - k0) + q0;
+      dx[i + 1] = s1 * g[i + 1]! + p1 * (x[i + 1]! - k1) + q1;
+      dx[i + 2] = s2 * g[i + 2]! + p2 * (x[i + 2]! - k2) + q2;
+      dx[i + 3] = s3 * g[i + 3]! + p3 * (x[i + 3]! - k3) + q3;
     }
   }
   for (; j < c; j++) {
-    const [k0, p0, q0] = [k[j]!, p[j]!, q[j]!];
-    for (let i = start + j; i < end; i += c) dx[i] = k0 * g[i]! + p0 * x[i]! + q0;
+    const [k0, s0, p0, q0] = [shift[j]!, s[j]!, p[j]!, q[j]!];
+    for (let i = start + j; i < end; i += c) dx[i] = s0 * g[i]! + p0 * (x[i]! - k0) + q0;
   }
+}
+
+/** y = d·a + b with d = x − k: the forward's per-channel coefficients. */
+interface AffineCoefficients {
+  readonly a: Float64Array;
+  readonly b: Float64Array;
+}
+
+/**
+ * Mean and biased variance (written to `mean`, `variance`) and the affine coefficients, per channel, from the
+ * shifted sums Σd and Σd² (d = x − k) over m rows: a = γ/√(σ² + ε), b = β − a·Σd/m.
+ */
+function affineCoefficients(shift: ArrayLike<number>, sum: ArrayLike<number>, sumSq: ArrayLike<number>, m: number, gamma: Float32Array, beta: Float32Array, eps: number, mean: Float32Array, variance: Float32Array): AffineCoefficients {
+  const c = gamma.length;
+  const a = new Float64Array(c);
+  const b = new Float64Array(c);
+  for (let j = 0; j < c; j++) {
+    const d = sum[j]! / m;
+    mean[j] = shift[j]! + d;
+    variance[j] = Math.max(0, sumSq[j]! / m - d * d);
+    a[j] = gamma[j]! / Math.sqrt(variance[j]! + eps);
+    b[j] = beta[j]! - d * a[j]!;
+  }
+  return { a, b };
+}
+
+/** dx = s·g + p·d + q with d = x − k: the backward's per-channel coefficients. */
+interface GradCoefficients {
+  readonly s: Float64Array;
+  readonly p: Float64Array;
+  readonly q: Float64Array;
+}
+
+/**
+ * dγ and dβ (written to `dGamma`, `dBeta`) and the input-gradient coefficients, per channel, from Σd, Σg and Σg·d
+ * over m rows. With x̂ = (x − μ)/√(σ² + ε) and x − μ = d − Σd/m: dβ = Σg, dγ = Σg·x̂,
+ * dx = s·(g − dβ/m − x̂·dγ/m) with s = γ/√(σ² + ε), i.e. p = −s·dγ/(m·√(σ² + ε)) and q = −s·dβ/m − p·Σd/m.
+ */
+function gradCoefficients(sumD: ArrayLike<number>, sumG: ArrayLike<number>, sumGD: ArrayLike<number>, m: number, gamma: Float32Array, variance: Float32Array, eps: number, dGamma: Float32Array, dBeta: Float32Array): GradCoefficients {
+  const c = gamma.length;
+  const s = new Float64Array(c);
+  const p = new Float64Array(c);
+  const q = new Float64Array(c);
+  for (let j = 0; j < c; j++) {
+    const inv = 1 / Math.sqrt(variance[j]! + eps);
+    const d = sumD[j]! / m;
+    const sumGXhat = (sumGD[j]! - d * sumG[j]!) * inv;
+    dBeta[j] = sumG[j]!;
+    dGamma[j] = sumGXhat;
+    s[j] = gamma[j]! * inv;
+    p[j] = (-s[j]! * inv * sumGXhat) / m;
+    q[j] = (-s[j]! * sumG[j]!) / m - d * p[j]!;
+  }
+  return { s, p, q };
 }
 
 /**
@@ -192,33 +252,22 @@ function inputGradient(g: Float32Array, x: Float32Array, start: number, end: num
  */
 function forward(x: Float32Array, gamma: Float32Array, beta: Float32Array, attrs: Attrs, y: Float32Array, mean: Float32Array, variance: Float32Array): void {
   const c = gamma.length;
-  const m = x.length / c;
   const shift = Float64Array.from(x.subarray(0, c));
   const sum = new Float64Array(c);
   const sumSq = new Float64Array(c);
   forBlocks(x.length, c, (start, end) => shiftedSums(x, start, end, shift, sum, sumSq));
-  const a = new Float64Array(c); // y = x·a + b
-  const b = new Float64Array(c);
-  for (let j = 0; j < c; j++) {
-    const d = sum[j]! / m;
-    const mu = shift[j]! + d;
-    mean[j] = mu;
-    variance[j] = Math.max(0, sumSq[j]! / m - d * d);
-    a[j] = gamma[j]! / Math.sqrt(variance[j]! + attrs.eps);
-    b[j] = beta[j]! - mu * a[j]!;
-  }
-  forBlocks(x.length, c, (start, end) => affine(x, start, end, a, b, attrs.relu, y));
+  const { a, b } = affineCoefficients(shift, sum, sumSq, x.length / c, gamma, beta, attrs.eps, mean, variance);
+  forBlocks(x.length, c, (start, end) => affine(x, start, end, shift, a, b, attrs.relu, y));
 }
 
 /**
  * Gradients of {@link forward} with respect to x, γ and β (mean and variance count as constants: they only feed
- * the running statistics). With g = dy (masked by y > 0 when `relu`) and x̂ = (x − μ)/√(σ² + ε):
- * dβ = Σg, dγ = Σg·x̂, dx = γ/√(σ² + ε)·(g − dβ/m − x̂·dγ/m). μ is summed again here, in float64 as in the
- * forward: the float32 μ would shift x̂ by up to ulp(μ)/2σ, which is large when |μ| ≫ σ.
+ * the running statistics), with g = dy masked by y > 0 when `relu` (see {@link gradCoefficients}). μ is summed
+ * again here, in float64 as in the forward: the float32 μ would shift x̂ by up to ulp(μ)/2σ, which is large when
+ * |μ| ≫ σ.
  */
 function backward(dy: Float32Array, x: Float32Array, gamma: Float32Array, y: Float32Array, variance: Float32Array, attrs: Attrs, dx: Float32Array, dGamma: Float32Array, dBeta: Float32Array): void {
   const c = gamma.length;
-  const m = x.length / c;
   let g = dy;
   if (attrs.relu) {
     reluMask(dy, new Int32Array(y.buffer, y.byteOffset, y.length), dx); // dx holds g until the last pass
@@ -227,22 +276,66 @@ function backward(dy: Float32Array, x: Float32Array, gamma: Float32Array, y: Flo
   const shift = Float64Array.from(x.subarray(0, c));
   const sums = { x: new Float64Array(c), g: new Float64Array(c), gx: new Float64Array(c) };
   forBlocks(x.length, c, (start, end) => gradientSums(g, x, start, end, shift, sums));
-  // dx = k·g + p·x + q, per channel
-  const k = new Float64Array(c);
-  const p = new Float64Array(c);
-  const q = new Float64Array(c);
-  for (let j = 0; j < c; j++) {
-    const inv = 1 / Math.sqrt(variance[j]! + attrs.eps);
-    const d = sums.x[j]! / m; // μ − shift
-    const sumGXhat = (sums.gx[j]! - d * sums.g[j]!) * inv;
-    dBeta[j] = sums.g[j]!;
-    dGamma[j] = sumGXhat;
-    k[j] = gamma[j]! * inv;
-    p[j] = (-k[j]! * inv * sumGXhat) / m;
-    q[j] = (-k[j]! * sums.g[j]!) / m - (shift[j]! + d) * p[j]!;
-  }
-  forBlocks(x.length, c, (start, end) => inputGradient(g, x, start, end, k, p, q, dx));
+  const co = gradCoefficients(sums.x, sums.g, sums.gx, x.length / c, gamma, variance, attrs.eps, dGamma, dBeta);
+  forBlocks(x.length, c, (start, end) => inputGradient(g, x, start, end, shift, co, dx));
 }
+
+/**
+ * Scratch on the wasm heap for the SIMD passes: `sums` float64 values, then `coefficients` float32 values (8-byte
+ * aligned whatever the allocator's alignment). `free()` returns it.
+ */
+function wasmScratch(wasm: WasmTrainingModule, mem: BackendMemory, backend: KernelBackend, sums: number, coefficients: number) {
+  const t = mem.alloc([2 * sums + coefficients + 1]);
+  const base = wasm.offset(t);
+  const sumsAt = (base + 7) & ~7;
+  const coefficientsAt = sumsAt + 8 * sums;
+  return {
+    sumsAt,
+    coefficientsAt,
+    /** Views of the sums and coefficients (take them after every allocation). */
+    views(): { sums: Float64Array; coefficients: Float32Array } {
+      const heap = mem.view(t).buffer;
+      return { sums: new Float64Array(heap, sumsAt, sums), coefficients: new Float32Array(heap, coefficientsAt, coefficients) };
+    },
+    free: () => backend.disposeData(t.dataId),
+  };
+}
+
+/** {@link forward} as the SIMD passes of assembly/batch-norm.ts on the wasm heap (c a multiple of 4). */
+function forwardWasm(backend: KernelBackend, mem: BackendMemory, x: TensorInfo, gamma: TensorInfo, beta: TensorInfo, attrs: Attrs, [y, mean, variance]: readonly TensorInfo[]): void {
+  const wasm = wasmTrainingModule(backend);
+  const c = gamma.shape[0]!;
+  const m = mem.view(x).length / c;
+  const scratch = wasmScratch(wasm, mem, backend, 2 * c, 2 * c);
+  wasm.kernels.batchNormStats(wasm.offset(x), m, c, scratch.sumsAt);
+  const { sums, coefficients } = scratch.views();
+  const { a, b } = affineCoefficients(mem.view(x), sums, sums.subarray(c), m, mem.view(gamma), mem.view(beta), attrs.eps, mem.view(mean!), mem.view(variance!));
+  coefficients.set(a);
+  coefficients.set(b, c);
+  wasm.kernels.batchNormAffine(wasm.offset(x), m, c, scratch.coefficientsAt, scratch.coefficientsAt + 4 * c, attrs.relu ? 1 : 0, wasm.offset(y!));
+  scratch.free();
+}
+
+/** {@link backward} as the SIMD passes of assembly/batch-norm.ts on the wasm heap (c a multiple of 4). */
+function backwardWasm(backend: KernelBackend, mem: BackendMemory, dy: TensorInfo, x: TensorInfo, gamma: TensorInfo, y: TensorInfo, variance: TensorInfo, attrs: Attrs, [dx, dGamma, dBeta]: readonly TensorInfo[]): void {
+  const wasm = wasmTrainingModule(backend);
+  const c = gamma.shape[0]!;
+  const m = mem.view(x).length / c;
+  const scratch = wasmScratch(wasm, mem, backend, 3 * c, 3 * c);
+  const [xAt, dxAt] = [wasm.offset(x), wasm.offset(dx!)];
+  wasm.kernels.batchNormGradSums(wasm.offset(dy), wasm.offset(y), attrs.relu ? 1 : 0, xAt, m, c, dxAt, scratch.sumsAt);
+  const { sums, coefficients } = scratch.views();
+  const co = gradCoefficients(sums, sums.subarray(c), sums.subarray(2 * c), m, mem.view(gamma), mem.view(variance), attrs.eps, mem.view(dGamma!), mem.view(dBeta!));
+  coefficients.set(co.s);
+  coefficients.set(co.p, c);
+  coefficients.set(co.q, 2 * c);
+  const at = scratch.coefficientsAt;
+  wasm.kernels.batchNormInputGrad(attrs.relu ? dxAt : wasm.offset(dy), xAt, m, c, at, at + 4 * c, at + 8 * c, dxAt);
+  scratch.free();
+}
+
+/** Whether the SIMD passes serve this call: the wasm backend and a channel count that is a multiple of 4. */
+const useSimd = (name: FusedBatchNormBackend, c: number): boolean => name === 'wasm' && c % 4 === 0;
 
 function forwardKernel(name: FusedBatchNormBackend): KernelFunc {
   return ({ inputs, backend, attrs }) => {
@@ -250,8 +343,12 @@ function forwardKernel(name: FusedBatchNormBackend): KernelFunc {
     const mem = backendMemory(name, backend as KernelBackend);
     const c = gamma.shape[0]!;
     const outs = [mem.alloc([...x.shape]), mem.alloc([c]), mem.alloc([c])] as const;
-    // views only after every allocation: growing the wasm heap detaches earlier views
-    forward(mem.view(x), mem.view(gamma), mem.view(beta), attrs as unknown as Attrs, mem.view(outs[0]), mem.view(outs[1]), mem.view(outs[2]));
+    if (useSimd(name, c)) {
+      forwardWasm(backend as KernelBackend, mem, x, gamma, beta, attrs as unknown as Attrs, outs);
+    } else {
+      // views only after every allocation: growing the wasm heap detaches earlier views
+      forward(mem.view(x), mem.view(gamma), mem.view(beta), attrs as unknown as Attrs, mem.view(outs[0]), mem.view(outs[1]), mem.view(outs[2]));
+    }
     return [...outs];
   };
 }
@@ -262,8 +359,12 @@ function backwardKernel(name: FusedBatchNormBackend): KernelFunc {
     const mem = backendMemory(name, backend as KernelBackend);
     const c = gamma.shape[0]!;
     const outs = [mem.alloc([...x.shape]), mem.alloc([c]), mem.alloc([c])] as const;
-    const v = mem.view;
-    backward(v(dy), v(x), v(gamma), v(y), v(variance), attrs as unknown as Attrs, v(outs[0]), v(outs[1]), v(outs[2]));
+    if (useSimd(name, c)) {
+      backwardWasm(backend as KernelBackend, mem, dy, x, gamma, y, variance, attrs as unknown as Attrs, outs);
+    } else {
+      const v = mem.view;
+      backward(v(dy), v(x), v(gamma), v(y), v(variance), attrs as unknown as Attrs, v(outs[0]), v(outs[1]), v(outs[2]));
+    }
     return [...outs];
   };
 }

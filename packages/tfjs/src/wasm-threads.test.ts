@@ -30,7 +30,8 @@ it('runs the wasm backend with 2 threads and computes the same conv and filter g
               for (let k = 0; k < ci; k++) {
                 const xv = x[((b * h + i + a) * w + j + c) * ci + k]!;
                 s += xv * f[((a * 3 + c) * ci + k) * co + o]!;
-                refDw[((a * 3 + c) * ci + k) * co + o] += xv * r[((b * (h - 2) + i) * (w - 2) + j) * co + o]!;
+                const at = ((a * 3 + c) * ci + k) * co + o;
+                refDw[at] = refDw[at]! + xv * r[((b * (h - 2) + i) * (w - 2) + j) * co + o]!;
               }
           ref[((b * (h - 2) + i) * (w - 2) + j) * co + o] = s;
         }

@@ -11,6 +11,10 @@ export interface TrainingKernelExports {
     x: number, dy: number, dw: number, n0: number, n1: number, h: number, w: number, ci: number, ho: number, wo: number,
     co: number, fh: number, fw: number, sh: number, sw: number, top: number, left: number,
   ): void;
+  batchNormStats(x: number, m: number, c: number, sums: number): void;
+  batchNormAffine(x: number, m: number, c: number, a: number, b: number, relu: number, y: number): void;
+  batchNormGradSums(dy: number, y: number, relu: number, x: number, m: number, c: number, g: number, sums: number): void;
+  batchNormInputGrad(g: number, x: number, m: number, c: number, s: number, p: number, q: number, dx: number): void;
 }
 
 /** A linear memory (`WebAssembly.Memory`); TypeScript declares `WebAssembly` only in the DOM lib. */
