@@ -2,3 +2,4 @@
 // into the imported memory, the TF.js wasm backend's heap, so no module here may have data segments or allocate.
 export { conv2dBackpropFilter } from './conv2d-backprop-filter';
 export { batchNormAffine, batchNormGradSums, batchNormInputGrad, batchNormStats } from './batch-norm';
+export { doReFaCodes, doReFaTanhGrad, doReFaTanhTies, maxAbs } from './dorefa-tanh';

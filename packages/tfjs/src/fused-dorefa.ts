@@ -20,7 +20,8 @@
 // within float32 rounding — including ties at the max, all-zero, tiny and NaN inputs.
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradSaveFunc, KernelBackend, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
-import { backendMemory } from './backend-memory.ts';
+import { type BackendMemory, backendMemory } from './backend-memory.ts';
+import { wasmTrainingModule } from './wasm-training-module.ts';
 import { DOREFA_BITS, doReFaActivationLevels, doReFaWeightLevels, MIN_NORMAL_F32 } from '@quantprune/quantizers';
 
 /** Tanh-normalised forward (weights, 'tanh' activations): input x; attr bits; outputs y and M = max|tanh(x)|. */
@@ -98,6 +99,22 @@ function tanhCode(t: number, d: number, n: number): number {
   return roundHalfEven(f32(f32(f32(t / d) + 0.5) * n));
 }
 
+/** The levels and code boundaries of the tanh-normalised quantizer for M = max|tanh(x)| (not NaN). */
+interface TanhCodes {
+  readonly levels: Float32Array;
+  /** bounds[k] = the first float32 x of code ≥ k (k = 1..n); bounds[0] is never read. */
+  readonly bounds: Float64Array;
+}
+
+function tanhCodes(bigM: number, bits: number): TanhCodes {
+  const d = 2 * Math.max(bigM, MIN_NORMAL_F32);
+  const levels = doReFaWeightLevels(bits);
+  const n = levels.length - 1;
+  const bounds = new Float64Array(n + 1);
+  for (let k = 1; k <= n; k++) bounds[k] = firstTrue(k === 1 ? -Infinity : bounds[k - 1]!, (v) => tanhCode(tanh32(v), d, n) >= k);
+  return { levels, bounds };
+}
+
 /**
  * y = (2k − n)/n with k = round(n·(t/(2·max(M, 2^−126)) + 1/2)), t = tanh(x), M = max|t|, in the stock ops' float32
  * steps. k is counted as the number of code boundaries at or below x (see the file comment); writes M to `m`.
@@ -109,15 +126,9 @@ function tanhForward(x: Float32Array, bits: number, y: Float32Array, m: Float32A
     y.fill(NaN); // a NaN anywhere makes the max, and so every output, NaN
     return;
   }
-  const bigM = tanh32(mx);
-  m[0] = bigM;
-  const d = 2 * Math.max(bigM, MIN_NORMAL_F32);
-  const levels = doReFaWeightLevels(bits);
-  const n = levels.length - 1;
-  // bounds[k] = the first float32 x of code ≥ k (k = 1..n); bounds[0] is never read
-  const bounds = new Float64Array(n + 1);
-  for (let k = 1; k <= n; k++) bounds[k] = firstTrue(k === 1 ? -Infinity : bounds[k - 1]!, (v) => tanhCode(tanh32(v), d, n) >= k);
-  if (n <= 3) codesUpTo3(x, bounds[1]!, bounds[2] ?? NaN, bounds[3] ?? NaN, levels, y);
+  m[0] = tanh32(mx);
+  const { levels, bounds } = tanhCodes(m[0]!, bits);
+  if (bounds.length <= 4) codesUpTo3(x, bounds[1]!, bounds[2] ?? NaN, bounds[3] ?? NaN, levels, y);
   else codes(x, bounds, levels, y);
 }
 
@@ -191,18 +202,77 @@ function tanhBackward(dy: Float32Array, x: Float32Array, bigM: number, dx: Float
     dx[i] = f32(f32(2 * g) / d) * f32(1 - f32(t32 * t32));
     if (Math.abs(v) >= atMax) ties.push(i);
   }
-  const dMax = f32(2 * -f32(f32(2 * sum) / f32(d * d))) * (bigM >= MIN_NORMAL_F32 ? 1 : 0);
+  const dMax = maxGradient(sum, bigM, d);
   if (dMax === 0) return;
-  const direct = (i: number): number => f32(f32(2 * dy[i]!) / d);
-  if (Number.isFinite(dMax)) {
-    const w = f32(1 - f32(bigM * bigM)); // where |t| = M
-    for (const i of ties) dx[i] = f32(direct(i) + (x[i]! > 0 ? dMax : -dMax)) * w;
+  if (!Number.isFinite(dMax)) {
+    nonFiniteMaxGradient(dy, x, d, dMax, atMax, dx);
     return;
   }
+  const w = f32(1 - f32(bigM * bigM)); // where |t| = M
+  for (const i of ties) dx[i] = f32(f32(f32(2 * dy[i]!) / d) + (x[i]! > 0 ? dMax : -dMax)) * w;
+}
+
+/** ∂M = −2·Σ(g·t)/d² · [M ≥ 2^−126] with g = 2·dy, in the stock ops' float32 steps (see {@link tanhBackward}). */
+function maxGradient(sum: number, bigM: number, d: number): number {
+  return f32(2 * -f32(f32(2 * sum) / f32(d * d))) * (bigM >= MIN_NORMAL_F32 ? 1 : 0);
+}
+
+/** dx when ∂M is ±∞ or NaN (M < 2^−76, all-zero input): every element gets ∞·0 or ∞·w, as in the stock ops. */
+function nonFiniteMaxGradient(dy: Float32Array, x: Float32Array, d: number, dMax: number, atMax: number, dx: Float32Array): void {
   for (let i = 0; i < x.length; i++) {
     const v = x[i]!;
     const t32 = f32(tanh64(v));
-    dx[i] = f32(direct(i) + dMax * (Math.abs(v) >= atMax ? 1 : 0) * (v > 0 ? 1 : -1)) * f32(1 - f32(t32 * t32));
+    dx[i] = f32(f32(f32(2 * dy[i]!) / d) + dMax * (Math.abs(v) >= atMax ? 1 : 0) * (v > 0 ? 1 : -1)) * f32(1 - f32(t32 * t32));
+  }
+}
+
+/** The largest code count the SIMD forward takes (bits ≤ 4); more codes use {@link codes}. */
+const SIMD_MAX_BOUNDS = 15;
+
+/** {@link tanhForward} with the element-wise passes in WebAssembly SIMD on the wasm heap. */
+function tanhForwardWasm(backend: KernelBackend, mem: BackendMemory, x: TensorInfo, bits: number, y: TensorInfo, m: TensorInfo): void {
+  const wasm = wasmTrainingModule(backend);
+  const size = mem.view(x).length;
+  const mx = wasm.kernels.maxAbs(wasm.offset(x), size);
+  if (mx !== mx) {
+    mem.view(m)[0] = NaN;
+    mem.view(y).fill(NaN);
+    return;
+  }
+  const bigM = tanh32(mx);
+  mem.view(m)[0] = bigM;
+  const { levels, bounds } = tanhCodes(bigM, bits);
+  const count = bounds.length - 1;
+  if (count > SIMD_MAX_BOUNDS) {
+    codes(mem.view(x), bounds, levels, mem.view(y));
+    return;
+  }
+  const table = mem.alloc([2 * count + 1]); // bounds, then levels
+  const view = mem.view(table);
+  view.set(bounds.subarray(1));
+  view.set(levels, count);
+  const at = wasm.offset(table);
+  wasm.kernels.doReFaCodes(wasm.offset(x), size, at, at + 4 * count, count, wasm.offset(y));
+  backend.disposeData(table.dataId);
+}
+
+/** {@link tanhBackward} with the element-wise passes in WebAssembly SIMD on the wasm heap. */
+function tanhBackwardWasm(backend: KernelBackend, mem: BackendMemory, dy: TensorInfo, x: TensorInfo, bigM: number, dx: TensorInfo): void {
+  if (bigM !== bigM) {
+    mem.view(dx).fill(NaN);
+    return;
+  }
+  const wasm = wasmTrainingModule(backend);
+  const size = mem.view(x).length;
+  const d = 2 * Math.max(bigM, MIN_NORMAL_F32);
+  const sum = wasm.kernels.doReFaTanhGrad(wasm.offset(dy), wasm.offset(x), size, d, wasm.offset(dx));
+  const dMax = maxGradient(sum, bigM, d);
+  if (dMax === 0) return;
+  const atMax = firstTrue(0, (v) => tanh32(v) >= bigM);
+  if (Number.isFinite(dMax)) {
+    wasm.kernels.doReFaTanhTies(wasm.offset(dy), wasm.offset(x), size, atMax, dMax, d, f32(1 - f32(bigM * bigM)), wasm.offset(dx));
+  } else {
+    nonFiniteMaxGradient(mem.view(dy), mem.view(x), d, dMax, atMax, mem.view(dx));
   }
 }
 
@@ -247,17 +317,20 @@ function kernels(name: FusedDoReFaBackend): Record<typeof TANH | typeof TANH_GRA
     [TANH]: ({ inputs, backend, attrs }) => {
       const mem = backendMemory(name, backend as KernelBackend);
       const { x } = inputs as { x: TensorInfo };
+      const { bits } = attrs as unknown as TanhAttrs;
       const y = mem.alloc([...x.shape]);
       const m = mem.alloc([]);
       // views only after every allocation: growing the wasm heap detaches earlier views
-      tanhForward(mem.view(x), (attrs as unknown as TanhAttrs).bits, mem.view(y), mem.view(m));
+      if (name === 'wasm') tanhForwardWasm(backend as KernelBackend, mem, x, bits, y, m);
+      else tanhForward(mem.view(x), bits, mem.view(y), mem.view(m));
       return [y, m];
     },
     [TANH_GRAD]: ({ inputs, backend }) => {
       const mem = backendMemory(name, backend as KernelBackend);
       const { dy, x, m } = inputs as Record<'dy' | 'x' | 'm', TensorInfo>;
       const dx = mem.alloc([...x.shape]);
-      tanhBackward(mem.view(dy), mem.view(x), mem.view(m)[0]!, mem.view(dx));
+      if (name === 'wasm') tanhBackwardWasm(backend as KernelBackend, mem, dy, x, mem.view(m)[0]!, dx);
+      else tanhBackward(mem.view(dy), mem.view(x), mem.view(m)[0]!, mem.view(dx));
       return dx;
     },
     [CLIP]: ({ inputs, backend, attrs }) => {

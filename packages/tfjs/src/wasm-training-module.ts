@@ -15,6 +15,10 @@ export interface TrainingKernelExports {
   batchNormAffine(x: number, m: number, c: number, a: number, b: number, relu: number, y: number): void;
   batchNormGradSums(dy: number, y: number, relu: number, x: number, m: number, c: number, g: number, sums: number): void;
   batchNormInputGrad(g: number, x: number, m: number, c: number, s: number, p: number, q: number, dx: number): void;
+  maxAbs(x: number, n: number): number;
+  doReFaCodes(x: number, n: number, bounds: number, levels: number, count: number, y: number): void;
+  doReFaTanhGrad(dy: number, x: number, n: number, d: number, dx: number): number;
+  doReFaTanhTies(dy: number, x: number, n: number, atMax: number, dMax: number, d: number, w: number, dx: number): void;
 }
 
 /** A linear memory (`WebAssembly.Memory`); TypeScript declares `WebAssembly` only in the DOM lib. */
