@@ -1,7 +1,8 @@
 // Compiles assembly/ (the float32 training kernels) into src/generated/training-kernels-wasm.ts, which embeds
 // the module twice as base64: for the wasm backend's own memory and for its shared memory (threaded build, whose
-// memory declares 65536 pages as its maximum). The modules are about 2 KB, small enough to compile synchronously
-// in every runtime, so registering the kernels needs no file access. Run by `build`, `test` and turbo's `transit`
+// memory declares 65536 pages as its maximum). The modules are about 7 KB and compile synchronously
+// (`new WebAssembly.Module`; Chrome dropped its 4 KB main-thread limit in version 114), so registering the kernels
+// needs no file access and no await. Run by `build`, `test` and turbo's `transit`
 // task. `--force` recompiles.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

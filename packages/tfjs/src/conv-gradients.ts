@@ -110,6 +110,8 @@ function backpropFilter(backendName: ConvGradientBackend): KernelFunc {
 }
 
 /**
+ * Strided convolutions on wasm with ci a multiple of 8 and co of 4 take the SIMD kernel
+ * (assembly/conv2d-backprop-input.ts), which visits only each output pixel's own taps. Otherwise
  * dx[n, h, w, ci] = Σ_{a,b,co} D[n, h + top − a, w + left − b, co] · W[a, b, ci, co] with D = dy zero-dilated by
  * the stride: a stride-1 Conv2D of D with the flipped filter transposed to [fh, fw, co, ci]. D is built with
  * two reshape + PadV2 steps (one zero row/column block after each dy row/column); where an implied pad is
@@ -121,9 +123,20 @@ function backpropInput(backendName: ConvGradientBackend): KernelFunc {
     const attrs = args.attrs as unknown as Conv2DGradAttrs & { inputShape: [number, number, number, number] };
     if (attrs.dataFormat === 'NCHW') return fallback(backendName, 'Conv2DBackpropInput', args, 'NCHW is not supported');
     const info = convInfo(attrs.inputShape, filter.shape, attrs);
-    const [, h, w] = attrs.inputShape;
+    const [, h, w, ci] = attrs.inputShape;
     const [n, ho, wo, co] = dy.shape as [number, number, number, number];
     const { strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
+    if (backendName === 'wasm' && Math.max(sh, sw) > 1 && ci % 8 === 0 && co % 4 === 0) {
+      const wasm = wasmTrainingModule(args.backend as KernelBackend);
+      const dx = wasm.alloc(attrs.inputShape);
+      const packed = fh * fw * ci * co;
+      const scratch = wasm.alloc([packed + co]); // the packed filter, then co zeros
+      const at = wasm.offset(scratch);
+      wasm.kernels.packBackpropInputFilter(wasm.offset(filter), fh * fw, ci, co, at);
+      wasm.kernels.conv2dBackpropInput(wasm.offset(dy), at, wasm.offset(dx), at + 4 * packed, 0, n, h, w, ci, ho, wo, co, fh, fw, sh, sw, info.padInfo.top, info.padInfo.left);
+      (args.backend as KernelBackend).disposeData(scratch.dataId);
+      return dx;
+    }
     const hd = ho * sh;
     const wd = wo * sw;
     const padTop = fh - 1 - info.padInfo.top;

@@ -11,6 +11,11 @@ export interface TrainingKernelExports {
     x: number, dy: number, dw: number, n0: number, n1: number, h: number, w: number, ci: number, ho: number, wo: number,
     co: number, fh: number, fw: number, sh: number, sw: number, top: number, left: number,
   ): void;
+  packBackpropInputFilter(f: number, taps: number, ci: number, co: number, wp: number): void;
+  conv2dBackpropInput(
+    dy: number, wp: number, dx: number, zeros: number, n0: number, n1: number, h: number, w: number, ci: number, ho: number,
+    wo: number, co: number, fh: number, fw: number, sh: number, sw: number, top: number, left: number,
+  ): void;
   batchNormStats(x: number, m: number, c: number, sums: number): void;
   batchNormAffine(x: number, m: number, c: number, a: number, b: number, relu: number, y: number): void;
   batchNormGradSums(dy: number, y: number, relu: number, x: number, m: number, c: number, g: number, sums: number): void;
@@ -61,7 +66,7 @@ export function decodeBase64(base64: string): Uint8Array {
 
 function instantiate(memory: WasmMemory): TrainingKernelExports {
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-  // about 2 KB: synchronous compilation is allowed on every runtime's main thread
+  // about 7 KB: synchronous compilation is allowed on the main thread (Chrome ≥ 114, Firefox, Safari, Node)
   const wa = wasmApi();
   const module = new wa.Module(decodeBase64(shared ? SHARED_MEMORY_WASM : OWN_MEMORY_WASM));
   return new wa.Instance(module, { env: { memory } }).exports as TrainingKernelExports;
