@@ -4,3 +4,4 @@ export { conv2dBackpropFilter } from './conv2d-backprop-filter';
 export { batchNormAffine, batchNormGradSums, batchNormInputGrad, batchNormStats } from './batch-norm';
 export { doReFaCodes, doReFaTanhGrad, doReFaTanhTies, maxAbs } from './dorefa-tanh';
 export { conv2dBackpropInput, packBackpropInputFilter } from './conv2d-backprop-input';
+export { conv2dWinograd, winogradFilter } from './conv2d-winograd';

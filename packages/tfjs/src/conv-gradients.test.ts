@@ -21,6 +21,8 @@ const CASES: readonly Case[] = [
   { name: '3×3 stride 2 pad 1 (ResNet downsample)', x: [2, 8, 8, 4], filter: [3, 3, 4, 6], strides: 2, pad: 1 },
   { name: '3×3 stride 2 pad 1, 16 → 32 channels (ResNet stage entry)', x: [2, 8, 8, 16], filter: [3, 3, 16, 32], strides: 2, pad: 1 },
   { name: 'stride [2, 3], 3×2 filter, odd sizes, 8 → 4 channels', x: [2, 9, 7, 8], filter: [3, 2, 8, 4], strides: [2, 3], pad: 'same' },
+  { name: '3×3 stride 1 same, 8 → 16 channels (Winograd input gradient on wasm)', x: [2, 8, 8, 8], filter: [3, 3, 8, 16], strides: 1, pad: 'same' },
+  { name: '3×3 stride 1 valid, odd 7×9, 8 → 4 channels (Winograd input gradient on wasm)', x: [2, 7, 9, 8], filter: [3, 3, 8, 4], strides: 1, pad: 'valid' },
   { name: '1×1 stride 2 same (projection shortcut)', x: [2, 8, 8, 4], filter: [1, 1, 4, 8], strides: 2, pad: 'same' },
   { name: '1×1 stride 2 valid, odd input', x: [2, 7, 7, 3], filter: [1, 1, 3, 5], strides: 2, pad: 'valid' },
   { name: 'stride [2, 1], non-square 3×2, explicit pads', x: [2, 9, 6, 3], filter: [3, 2, 3, 4], strides: [2, 1], pad: [[0, 0], [1, 0], [0, 1], [0, 0]] },

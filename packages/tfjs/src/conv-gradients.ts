@@ -1,10 +1,12 @@
 // Replacement Conv2DBackpropFilter / Conv2DBackpropInput kernels for the wasm and cpu backends (environment-notes
 // §1: wasm has no Conv2DBackpropFilter and a slow Conv2DBackpropInput; cpu's Conv2DBackpropFilter is ~100× slower
-// than its Conv2D). Both are built from the backend's own forward kernels, except wasm's filter gradient: that one
-// is our SIMD kernel (assembly/conv2d-backprop-filter.ts), 1.4–3.4× faster than the Conv2D formulation.
+// than its Conv2D). Both are built from the backend's own forward kernels, except on wasm, where SIMD kernels of ours
+// (assembly/) compute the filter gradient, the input gradient of strided layers and, by Winograd F(2×2, 3×3), that
+// of 3×3 stride-1 layers.
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelBackend, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { wasmTrainingModule } from './wasm-training-module.ts';
+import { winogradConv2d, winogradCovers } from './winograd-conv2d.ts';
 
 /** Backends that get the replacement kernels. */
 export type ConvGradientBackend = 'wasm' | 'cpu';
@@ -111,7 +113,8 @@ function backpropFilter(backendName: ConvGradientBackend): KernelFunc {
 
 /**
  * Strided convolutions on wasm with ci a multiple of 8 and co of 4 take the SIMD kernel
- * (assembly/conv2d-backprop-input.ts), which visits only each output pixel's own taps. Otherwise
+ * (assembly/conv2d-backprop-input.ts), which visits only each output pixel's own taps; on wasm, the stride-1
+ * convolution below runs by Winograd F(2×2, 3×3) when the filter is 3×3, co a multiple of 4 and ci of 8. Otherwise
  * dx[n, h, w, ci] = Σ_{a,b,co} D[n, h + top − a, w + left − b, co] · W[a, b, ci, co] with D = dy zero-dilated by
  * the stride: a stride-1 Conv2D of D with the flipped filter transposed to [fh, fw, co, ci]. D is built with
  * two reshape + PadV2 steps (one zero row/column block after each dy row/column); where an implied pad is
@@ -155,7 +158,10 @@ function backpropInput(backendName: ConvGradientBackend): KernelFunc {
     if (keptH < hd || keptW < wd) d = k.slice(d, [0, cropTop, cropLeft, 0], [n, keptH, keptW, co]);
     const flipped = k.transpose(k.reverse(filter, [0, 1]), [0, 1, 3, 2]);
     const pad: ExplicitPad = [[0, 0], [Math.max(padTop, 0), Math.max(padBottom, 0)], [Math.max(padLeft, 0), Math.max(padRight, 0)], [0, 0]];
-    const dx = k.conv(d, flipped, pad, [1, 1]);
+    const dx =
+      backendName === 'wasm' && sh === 1 && sw === 1 && winogradCovers(fh, fw, co, ci)
+        ? winogradConv2d(args.backend as KernelBackend, d, flipped, pad[1][0], pad[2][0], h, w)
+        : k.conv(d, flipped, pad, [1, 1]);
     k.release(dx);
     return dx;
   };

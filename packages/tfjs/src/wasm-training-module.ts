@@ -16,6 +16,11 @@ export interface TrainingKernelExports {
     dy: number, wp: number, dx: number, zeros: number, n0: number, n1: number, h: number, w: number, ci: number, ho: number,
     wo: number, co: number, fh: number, fw: number, sh: number, sw: number, top: number, left: number,
   ): void;
+  winogradFilter(f: number, ci: number, co: number, u: number): void;
+  conv2dWinograd(
+    x: number, u: number, y: number, scratch: number, n0: number, n1: number, h: number, w: number, ci: number, ho: number,
+    wo: number, co: number, top: number, left: number,
+  ): void;
   batchNormStats(x: number, m: number, c: number, sums: number): void;
   batchNormAffine(x: number, m: number, c: number, a: number, b: number, relu: number, y: number): void;
   batchNormGradSums(dy: number, y: number, relu: number, x: number, m: number, c: number, g: number, sums: number): void;
