@@ -5,6 +5,7 @@ import type { BatchNormLayer, Conv2dLayer, DenseLayer, Graph, Layer, PoolLayer, 
 import { batchNorm, type BatchNormState } from './batch-norm.ts';
 import { steBinary } from '@quantprune/quantizers/tfjs';
 import { quantizerOp, type QuantizerOp } from './quantizer-ops.ts';
+import { winogradConv2dOp } from './winograd-conv2d.ts';
 
 /** Options of {@link compileGraph}. */
 export interface CompileOptions {
@@ -205,7 +206,7 @@ export function compileGraph(graph: Graph, options: CompileOptions = {}): Compil
         const qa = quantizers.get(`${layer.name}/a`);
         const input = qa ? qa(x) : x;
         const w = effective(`${layer.name}.weight`, quantizers.get(`${layer.name}/w`));
-        let y = layer.kind === 'conv2d' ? conv2d(layer, input as tf.Tensor4D, w as tf.Tensor4D) : tf.matMul(input as tf.Tensor2D, w as tf.Tensor2D);
+        let y = layer.kind === 'conv2d' ? conv2d(layer, input as tf.Tensor4D, w as tf.Tensor4D, quantizers.size === 0) : tf.matMul(input as tf.Tensor2D, w as tf.Tensor2D);
         if (layer.bias) y = tf.add(y, effective(`${layer.name}.bias`, undefined));
         return y;
       }
@@ -355,11 +356,19 @@ function dilateAxis(f: tf.Tensor4D, axis: 0 | 1, d: number): tf.Tensor4D {
   return tf.slice(full as tf.Tensor4D, [0, 0, 0, 0], axis === 0 ? [(k - 1) * d + 1, kw, ci, co] : [kh, (k - 1) * d + 1, ci, co]);
 }
 
-function conv2d(layer: Conv2dLayer, x: tf.Tensor4D, w: tf.Tensor4D): tf.Tensor4D {
+/**
+ * The layer's convolution; in a graph without quantizers (`unquantized`), 3×3 stride-1 layers take the Winograd
+ * kernel where it is registered (wasm), whose different rounding would otherwise flip quantizer codes.
+ */
+function conv2d(layer: Conv2dLayer, x: tf.Tensor4D, w: tf.Tensor4D, unquantized: boolean): tf.Tensor4D {
   const [pt, pb, pl, pr] = layer.padding;
   const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [pt, pb], [pl, pr], [0, 0]];
   const filter = dilateAxis(dilateAxis(w, 0, layer.dilation[0]), 1, layer.dilation[1]);
   const stride: [number, number] = [layer.stride[0], layer.stride[1]];
+  if (unquantized && layer.groups === 1 && stride[0] === 1 && stride[1] === 1) {
+    const y = winogradConv2dOp(x, filter, pad);
+    if (y) return y;
+  }
   if (layer.groups === 1) return tf.conv2d(x, filter, stride, pad);
   const xs = tf.split(x, layer.groups, 3);
   const fs = tf.split(filter, layer.groups, 3);

@@ -2,7 +2,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { randomArray, relativeError, rng, useBackend } from './test-backends.ts';
-import { winogradConv2d, winogradCovers } from './winograd-conv2d.ts';
+import { applyPrecision, createModel } from '@quantprune/graph';
+import { compileGraph } from './compile.ts';
+import { registerConvGradientKernels } from './conv-gradients.ts';
+import { registerWinogradConv2D, unregisterWinogradConv2D, winogradConv2d, winogradConv2dOp, winogradCovers } from './winograd-conv2d.ts';
 
 type Pad = 'valid' | 'same' | [[number, number], [number, number], [number, number], [number, number]];
 
@@ -23,7 +26,10 @@ function both(x: readonly number[], f: readonly number[], pad: Pad, seed: number
   });
 }
 
-beforeAll(() => useBackend('wasm'));
+beforeAll(async () => {
+  await useBackend('wasm');
+  registerConvGradientKernels('wasm'); // wasm has no stock Conv2DBackpropFilter
+});
 describe('Winograd F(2×2, 3×3) convolution on wasm', () => {
   it.each([
     ['same, 8×8×16 → 16', [2, 8, 8, 16], [3, 3, 16, 16], 'same'],
@@ -68,5 +74,44 @@ describe('Winograd F(2×2, 3×3) convolution on wasm', () => {
     const buffers = tf.backend().numDataIds();
     for (let i = 0; i < 3; i++) both([2, 8, 8, 16], [3, 3, 16, 16], 'same', i);
     expect(tf.backend().numDataIds()).toBe(buffers);
+  });
+
+  it('QpConv2DWinograd: values and both gradients within 1e-5 of tf.conv2d', () => {
+    registerWinogradConv2D();
+    registerWinogradConv2D(); // idempotent
+    const rand = rng(11);
+    const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [1, 1], [0, 2], [0, 0]];
+    const x = tf.tensor4d(randomArray(2 * 7 * 6 * 8, rand), [2, 7, 6, 8]);
+    const f = tf.tensor4d(randomArray(3 * 3 * 8 * 16, rand), [3, 3, 8, 16]);
+    const r = tf.tensor4d(randomArray(2 * 7 * 6 * 16, rand), [2, 7, 6, 16]);
+    const run = (conv: (a: tf.Tensor4D, b: tf.Tensor4D) => tf.Tensor4D) => {
+      const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv(a as tf.Tensor4D, b as tf.Tensor4D), r)))([x, f]);
+      const y = tf.tidy(() => conv(x, f).dataSync());
+      return [y, ...g.map((t) => t.dataSync())];
+    };
+    const fast = run((a, b) => winogradConv2dOp(a, b, pad)!);
+    const ref = run((a, b) => tf.conv2d(a, b, 1, pad));
+    // float32 Winograd against a direct sum: ≈ 1e-6 (∞-norm relative)
+    fast.forEach((v, i) => expect(relativeError(v, ref[i]!)).toBeLessThanOrEqual(1e-5));
+    expect(winogradConv2dOp(x, tf.zeros([3, 3, 8, 12]) as tf.Tensor4D, pad)).toBeUndefined(); // co not a multiple of 8
+    unregisterWinogradConv2D();
+    expect(winogradConv2dOp(x, f, pad)).toBeUndefined();
+    tf.dispose([x, f, r]);
+  });
+
+  it('compileGraph runs unquantized graphs through it and quantized ones through Conv2D', async () => {
+    registerWinogradConv2D();
+    const kernels = async (precision: 'fp32' | 'dorefa'): Promise<string[]> => {
+      const base = createModel('resnet20-cifar', { seed: 1 });
+      const compiled = compileGraph(precision === 'fp32' ? base : applyPrecision(base, precision));
+      const x = tf.zeros([1, 32, 32, 3]);
+      const info = await tf.profile(() => compiled.apply(x as tf.Tensor4D, false));
+      tf.dispose(x);
+      compiled.dispose();
+      return info.kernelNames;
+    };
+    expect(await kernels('fp32')).toContain('QpConv2DWinograd');
+    expect(await kernels('dorefa')).not.toContain('QpConv2DWinograd');
+    unregisterWinogradConv2D();
   });
 });
