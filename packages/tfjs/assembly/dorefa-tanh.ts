@@ -1,5 +1,5 @@
 // The element-wise passes of the tanh-normalised DoReFa kernels (src/fused-dorefa.ts): max|x|, the codes by
-// boundary counting, and the backward with tanh in float64. The scalar decisions (code boundaries by bisection,
+// boundary counting, and the backward with tanh in float32 lanes. The scalar decisions (code boundaries by bisection,
 // ∂max, ties at the max when ∂max is not finite) stay in the caller.
 
 /** max|x[i]| over n values; NaN when any is NaN (f32x4.max and f32.max propagate NaN). */
@@ -48,44 +48,41 @@ export function doReFaCodes(x: usize, n: i32, bounds: usize, levels: usize, coun
   }
 }
 
-// tanh in float64 lanes: expm1(−z), z = 2v clamped to ±40 (tanh(±20) = ±1 in float64), with z = j·ln2 + r,
-// |r| ≤ ln2/2: expm1(−z) = 2^−j·(e^−r − 1) + (2^−j − 1), e^−r − 1 by its Taylor polynomial to r^11 (truncation
-// < 10^−13 relative), 2^−j from the exponent bits; then tanh(v) = −expm1(−z)/(2 + expm1(−z)), which does not
-// cancel for small |v| (j = 0).
-const LN2_HI: f64 = 6.93147180369123816490e-01; // ln 2 split so that j·LN2_HI is exact for |j| ≤ 2^11
-const LN2_LO: f64 = 1.90821492927058770002e-10;
-const INV_LN2: f64 = 1.44269504088896338700e+00;
+// tanh in float32 lanes: expm1(−z), z = 2v clamped to ±40 (tanh(±20) = ±1), with z = j·ln2 + r, |r| ≤ ln2/2:
+// expm1(−z) = 2^−j·(e^−r − 1) + (2^−j − 1), e^−r − 1 by its Taylor polynomial to r^8 (truncation < 2·10^−8
+// relative), 2^−j from the exponent bits; then tanh(v) = −expm1(−z)/(2 + expm1(−z)), which does not cancel for small
+// |v| (j = 0). Within 3 ulp of the float64 tanh rounded to float32; the stock ops' float32 steps that follow change
+// by as little (the gradient tests hold at 1e-5).
+const LN2_HI: f32 = 0.693145751953125; // ln 2 split so that j·LN2_HI is exact for |j| ≤ 2^8
+const LN2_LO: f32 = 1.428606765330187e-6;
+const INV_LN2: f32 = 1.4426950408889634;
 
 // @ts-ignore: decorator
 @inline
-function tanh64x2(v: v128): v128 {
-  const z = f64x2.min(f64x2.max(f64x2.add(v, v), f64x2.splat(-40)), f64x2.splat(40));
-  const j = f64x2.floor(f64x2.add(f64x2.mul(z, f64x2.splat(INV_LN2)), f64x2.splat(0.5)));
-  const r = f64x2.sub(f64x2.sub(z, f64x2.mul(j, f64x2.splat(LN2_HI))), f64x2.mul(j, f64x2.splat(LN2_LO)));
-  // e^u − 1 with u = −r, by Horner over the Taylor coefficients 1/k!: u·(1 + u·(1/2! + u·(1/3! + … + u/11!)))
-  const u = f64x2.neg(r);
-  let p = f64x2.splat(1.0 / 39916800);
-  p = f64x2.add(f64x2.mul(p, u), f64x2.splat(1.0 / 3628800));
-  p = f64x2.add(f64x2.mul(p, u), f64x2.splat(1.0 / 362880));
-  p = f64x2.add(f64x2.mul(p, u), f64x2.splat(1.0 / 40320));
-  p = f64x2.add(f64x2.mul(p, u), f64x2.splat(1.0 / 5040));
-  p = f64x2.add(f64x2.mul(p, u), f64x2.splat(1.0 / 720));
-  p = f64x2.add(f64x2.mul(p, u), f64x2.splat(1.0 / 120));
-  p = f64x2.add(f64x2.mul(p, u), f64x2.splat(1.0 / 24));
-  p = f64x2.add(f64x2.mul(p, u), f64x2.splat(1.0 / 6));
-  p = f64x2.add(f64x2.mul(p, u), f64x2.splat(0.5));
-  p = f64x2.add(f64x2.mul(p, u), f64x2.splat(1));
-  const em1r = f64x2.mul(u, p);
-  // 2^−j: j is integral in [−58, 58]; its exponent field is 1023 − j
-  const ji = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(j));
-  const s = i64x2.shl(i64x2.sub(i64x2.splat(1023), ji), 52);
-  const em1 = f64x2.add(f64x2.mul(s, em1r), f64x2.sub(s, f64x2.splat(1)));
-  return f64x2.div(f64x2.neg(em1), f64x2.add(f64x2.splat(2), em1));
+function tanh32x4(v: v128): v128 {
+  const z = f32x4.min(f32x4.max(f32x4.add(v, v), f32x4.splat(-40)), f32x4.splat(40));
+  const j = f32x4.floor(f32x4.add(f32x4.mul(z, f32x4.splat(INV_LN2)), f32x4.splat(0.5)));
+  const r = f32x4.sub(f32x4.sub(z, f32x4.mul(j, f32x4.splat(LN2_HI))), f32x4.mul(j, f32x4.splat(LN2_LO)));
+  // e^u − 1 with u = −r: u·(1 + u·(1/2! + u·(1/3! + … + u/8!)))
+  const u = f32x4.neg(r);
+  let p = f32x4.splat(<f32>(1.0 / 40320));
+  p = f32x4.add(f32x4.mul(p, u), f32x4.splat(<f32>(1.0 / 5040)));
+  p = f32x4.add(f32x4.mul(p, u), f32x4.splat(<f32>(1.0 / 720)));
+  p = f32x4.add(f32x4.mul(p, u), f32x4.splat(<f32>(1.0 / 120)));
+  p = f32x4.add(f32x4.mul(p, u), f32x4.splat(<f32>(1.0 / 24)));
+  p = f32x4.add(f32x4.mul(p, u), f32x4.splat(<f32>(1.0 / 6)));
+  p = f32x4.add(f32x4.mul(p, u), f32x4.splat(0.5));
+  p = f32x4.add(f32x4.mul(p, u), f32x4.splat(1));
+  const em1r = f32x4.mul(u, p);
+  // 2^−j: j is integral in [−58, 58]; its exponent field is 127 − j
+  const s = i32x4.shl(i32x4.sub(i32x4.splat(127), i32x4.trunc_sat_f32x4_s(j)), 23);
+  const em1 = f32x4.add(f32x4.mul(s, em1r), f32x4.sub(s, f32x4.splat(1)));
+  return f32x4.div(f32x4.neg(em1), f32x4.add(f32x4.splat(2), em1));
 }
 
 /**
- * dx = f32(f32(2·dy)/d)·f32(1 − f32(t·t)) with t = f32(tanh(x)), the stock ops' float32 steps; returns Σ dy·tanh(x)
- * in float64 (tanh unrounded), the caller's ∂max.
+ * dx = f32(f32(2·dy)/d)·f32(1 − f32(t·t)) with t = tanh(x) in float32, the stock ops' float32 steps; returns Σ dy·t
+ * in float64, the caller's ∂max.
  */
 export function doReFaTanhGrad(dy: usize, x: usize, n: i32, d: f32, dx: usize): f64 {
   const dv = f32x4.splat(d);
@@ -95,13 +92,10 @@ export function doReFaTanhGrad(dy: usize, x: usize, n: i32, d: f32, dx: usize): 
   const end4 = <usize>(n >> 2) << 4;
   let i: usize = 0;
   for (; i < end4; i += 16) {
-    const v = v128.load(x + i);
     const g = v128.load(dy + i);
-    const tLo = tanh64x2(f64x2.promote_low_f32x4(v));
-    const tHi = tanh64x2(f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1)));
-    s0 = f64x2.add(s0, f64x2.mul(f64x2.promote_low_f32x4(g), tLo));
-    s1 = f64x2.add(s1, f64x2.mul(f64x2.promote_low_f32x4(v128.shuffle<f32>(g, g, 2, 3, 0, 1)), tHi));
-    const t = v128.shuffle<f32>(f32x4.demote_f64x2_zero(tLo), f32x4.demote_f64x2_zero(tHi), 0, 1, 4, 5);
+    const t = tanh32x4(v128.load(x + i));
+    s0 = f64x2.add(s0, f64x2.mul(f64x2.promote_low_f32x4(g), f64x2.promote_low_f32x4(t)));
+    s1 = f64x2.add(s1, f64x2.mul(f64x2.promote_low_f32x4(v128.shuffle<f32>(g, g, 2, 3, 0, 1)), f64x2.promote_low_f32x4(v128.shuffle<f32>(t, t, 2, 3, 0, 1))));
     const direct = f32x4.div(f32x4.add(g, g), dv);
     v128.store(dx + i, f32x4.mul(direct, f32x4.sub(one, f32x4.mul(t, t))));
   }
@@ -109,10 +103,9 @@ export function doReFaTanhGrad(dy: usize, x: usize, n: i32, d: f32, dx: usize): 
   const total = <usize>n << 2;
   for (; i < total; i += 4) {
     const g = load<f32>(dy + i);
-    const t = f64x2.extract_lane(tanh64x2(f64x2.splat(<f64>load<f32>(x + i))), 0);
-    sum += <f64>g * t;
-    const t32 = <f32>t;
-    store<f32>(dx + i, ((g + g) / d) * (1 - t32 * t32));
+    const t = f32x4.extract_lane(tanh32x4(f32x4.splat(load<f32>(x + i))), 0);
+    sum += <f64>g * <f64>t;
+    store<f32>(dx + i, ((g + g) / d) * (1 - t * t));
   }
   return sum;
 }
