@@ -25,6 +25,15 @@ describe.each(BACKENDS)('binaryGemm (%s)', (backend) => {
     expect([...got]).toEqual([...expected]);
   });
 
+  it('equals the float ±1 product for a large B (K = 1100, N = 302: 75 full panels of 18 words, then 2 columns)', () => {
+    const [m, n, k] = [6, 302, 1100];
+    const x = randomFloats(m * k, 3);
+    const y = randomFloats(n * k, 4);
+    const expected = floatGemm(x.map(sign), y.map(sign), m, n, k);
+    const got = binaryGemm(packBinaryRows(x, m, k), packBinaryRows(y, n, k, { rowAlignWords: 4 }), { backend });
+    expect([...got]).toEqual([...expected]);
+  });
+
   it('ignores garbage in padding bits', () => {
     const a = packBinaryRows(Float32Array.of(-1, 1, 1), 1, 3);
     const b = packBinaryRows(Float32Array.of(-1, -1, 1), 1, 3);
