@@ -2,9 +2,10 @@
 // BatchNorm of batch-norm.ts runs about 15 element-wise and reduction kernels per layer and step (moments, sub,
 // mul, add forward; their gradients and per-channel sums backward): about a fifth of a ResNet-20 training step on
 // wasm (benchmarks/src/profile/tfjs-step-profile.ts). Here the forward reads x twice (statistics, then y) and the
-// backward reads x, dy (and y for the ReLU mask) twice, in plain loops over the backend's own memory: the wasm
-// heap or the cpu backend's arrays. Statistics accumulate in float64, shifted by the channel's first value, so
-// E[x²] − E[x]² does not cancel when |mean| ≫ std.
+// backward reads x, dy (and y for the ReLU mask) twice, over the backend's own memory: in WebAssembly SIMD on the
+// wasm heap when the channel count is a multiple of 4 (assembly/batch-norm.ts: float32 lanes over blocks of 16 rows
+// into float64 totals), in plain loops otherwise and on the cpu backend's arrays (float64 sums). Every value is
+// shifted by its channel's first value, so E[x²] − E[x]² does not cancel when |mean| ≫ std.
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradConfig, KernelBackend, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { type BackendMemory, backendMemory } from './backend-memory.ts';

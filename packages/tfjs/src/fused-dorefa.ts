@@ -1,7 +1,9 @@
 // DoReFa quantizers as one forward and one backward kernel each. steDoReFaWeights / steDoReFaActivations
 // (@quantprune/quantizers/tfjs) run Tanh and about 10 more TF.js ops forward and 12 backward per quantized tensor;
 // on a ResNet-20 DoReFa W2A2 training step on wasm, Tanh alone was 9 % of the kernel time. Here plain loops read
-// and write the backend's own memory (the wasm heap, the cpu backend's arrays).
+// and write the backend's own memory (the cpu backend's arrays, the wasm heap); on wasm the element-wise passes of
+// the tanh-normalised kernels run in WebAssembly SIMD instead (assembly/dorefa-tanh.ts, the same steps, with tanh
+// in float32 lanes within 3 ulp).
 //
 // The tanh-normalised forward evaluates no tanh per element. Its code is a non-decreasing function of x:
 // t = fround(Math.tanh(x)) is (fdlibm's error, < 1 ulp of a float64, is far below the change of tanh between
@@ -14,7 +16,7 @@
 // boundary (rare: none in the random tensors of the tests; x = −0.80471897 at 2 bits is one), and there the fused
 // kernels follow the core, the stock wasm ops do not.
 //
-// The backward needs t per element; it evaluates tanh in float64 (a table of 2^(j/32) and a degree-5 polynomial for
+// The backward needs t per element; the loops evaluate tanh in float64 (a table of 2^(j/32) and a degree-5 polynomial for
 // expm1, relative error < 10^−12, 2× faster than Math.tanh here), rounds it to float32 and follows the stock ops'
 // float32 steps (only Σ dy·t is summed in float64), so the gradient is the one autodiff of the stock ops gives
 // within float32 rounding — including ties at the max, all-zero, tiny and NaN inputs.
