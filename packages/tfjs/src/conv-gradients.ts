@@ -18,7 +18,8 @@ type Forward = (typeof FORWARD)[number];
 /** The kernel configs that were registered before ours (undefined: none), per backend. */
 const replaced = new Map<ConvGradientBackend, Map<string, KernelConfig | undefined>>();
 
-type ExplicitPad = [[number, number], [number, number], [number, number], [number, number]];
+/** Explicit NHWC pads: [[0, 0], [top, bottom], [left, right], [0, 0]]. */
+export type ExplicitPad = [[number, number], [number, number], [number, number], [number, number]];
 
 interface Conv2DGradAttrs {
   readonly strides: number | [number, number];
@@ -133,11 +134,10 @@ function backpropInput(backendName: ConvGradientBackend): KernelFunc {
       const wasm = wasmTrainingModule(args.backend as KernelBackend);
       const dx = wasm.alloc(attrs.inputShape);
       const packed = fh * fw * ci * co;
-      const scratch = wasm.alloc([packed + co]); // the packed filter, then co zeros
-      const at = wasm.offset(scratch);
-      wasm.kernels.packBackpropInputFilter(wasm.offset(filter), fh * fw, ci, co, at);
-      wasm.kernels.conv2dBackpropInput(wasm.offset(dy), at, wasm.offset(dx), at + 4 * packed, 0, n, h, w, ci, ho, wo, co, fh, fw, sh, sw, info.padInfo.top, info.padInfo.left);
-      (args.backend as KernelBackend).disposeData(scratch.dataId);
+      const scratch = wasm.scratch(packed + co); // the packed filter, then co zeros
+      wasm.kernels.packBackpropInputFilter(wasm.offset(filter), fh * fw, ci, co, scratch.at);
+      wasm.kernels.conv2dBackpropInput(wasm.offset(dy), scratch.at, wasm.offset(dx), scratch.at + 4 * packed, 0, n, h, w, ci, ho, wo, co, fh, fw, sh, sw, info.padInfo.top, info.padInfo.left);
+      scratch.free();
       return dx;
     }
     const hd = ho * sh;

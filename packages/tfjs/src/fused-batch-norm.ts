@@ -285,20 +285,19 @@ function backward(dy: Float32Array, x: Float32Array, gamma: Float32Array, y: Flo
  * Scratch on the wasm heap for the SIMD passes: `sums` float64 values, then `coefficients` float32 values (8-byte
  * aligned whatever the allocator's alignment). `free()` returns it.
  */
-function wasmScratch(wasm: WasmTrainingModule, mem: BackendMemory, backend: KernelBackend, sums: number, coefficients: number) {
-  const t = mem.alloc([2 * sums + coefficients + 1]);
-  const base = wasm.offset(t);
-  const sumsAt = (base + 7) & ~7;
+function wasmScratch(wasm: WasmTrainingModule, sums: number, coefficients: number) {
+  const buffer = wasm.scratch(2 * sums + coefficients + 1);
+  const sumsAt = (buffer.at + 7) & ~7;
   const coefficientsAt = sumsAt + 8 * sums;
   return {
     sumsAt,
     coefficientsAt,
     /** Views of the sums and coefficients (take them after every allocation). */
     views(): { sums: Float64Array; coefficients: Float32Array } {
-      const heap = mem.view(t).buffer;
+      const heap = buffer.view().buffer;
       return { sums: new Float64Array(heap, sumsAt, sums), coefficients: new Float32Array(heap, coefficientsAt, coefficients) };
     },
-    free: () => backend.disposeData(t.dataId),
+    free: buffer.free,
   };
 }
 
@@ -307,7 +306,7 @@ function forwardWasm(backend: KernelBackend, mem: BackendMemory, x: TensorInfo, 
   const wasm = wasmTrainingModule(backend);
   const c = gamma.shape[0]!;
   const m = mem.view(x).length / c;
-  const scratch = wasmScratch(wasm, mem, backend, 2 * c, 2 * c);
+  const scratch = wasmScratch(wasm, 2 * c, 2 * c);
   wasm.kernels.batchNormStats(wasm.offset(x), m, c, scratch.sumsAt);
   const { sums, coefficients } = scratch.views();
   const { a, b } = affineCoefficients(mem.view(x), sums, sums.subarray(c), m, mem.view(gamma), mem.view(beta), attrs.eps, mem.view(mean!), mem.view(variance!));
@@ -322,7 +321,7 @@ function backwardWasm(backend: KernelBackend, mem: BackendMemory, dy: TensorInfo
   const wasm = wasmTrainingModule(backend);
   const c = gamma.shape[0]!;
   const m = mem.view(x).length / c;
-  const scratch = wasmScratch(wasm, mem, backend, 3 * c, 3 * c);
+  const scratch = wasmScratch(wasm, 3 * c, 3 * c);
   const [xAt, dxAt] = [wasm.offset(x), wasm.offset(dx!)];
   wasm.kernels.batchNormGradSums(wasm.offset(dy), wasm.offset(y), attrs.relu ? 1 : 0, xAt, m, c, dxAt, scratch.sumsAt);
   const { sums, coefficients } = scratch.views();

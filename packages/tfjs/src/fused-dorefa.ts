@@ -249,13 +249,12 @@ function tanhForwardWasm(backend: KernelBackend, mem: BackendMemory, x: TensorIn
     codes(mem.view(x), bounds, levels, mem.view(y));
     return;
   }
-  const table = mem.alloc([2 * count + 1]); // bounds, then levels
-  const view = mem.view(table);
+  const table = wasm.scratch(2 * count + 1); // bounds, then levels
+  const view = table.view();
   view.set(bounds.subarray(1));
   view.set(levels, count);
-  const at = wasm.offset(table);
-  wasm.kernels.doReFaCodes(wasm.offset(x), size, at, at + 4 * count, count, wasm.offset(y));
-  backend.disposeData(table.dataId);
+  wasm.kernels.doReFaCodes(wasm.offset(x), size, table.at, table.at + 4 * count, count, wasm.offset(y));
+  table.free();
 }
 
 /** {@link tanhBackward} with the element-wise passes in WebAssembly SIMD on the wasm heap. */

@@ -3,6 +3,7 @@
 // no data segments and allocates nothing; a kernel function allocates its outputs with the backend and passes
 // their heap offsets.
 import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
+import { backendMemory } from './backend-memory.ts';
 import { OWN_MEMORY_WASM, SHARED_MEMORY_WASM } from './generated/training-kernels-wasm.ts';
 
 /** The functions of assembly/index.ts; pointers are byte offsets into the backend's heap. */
@@ -50,7 +51,16 @@ export const wasmApi = (): WasmApi => (globalThis as unknown as { WebAssembly: W
 interface WasmBackend extends KernelBackend {
   wasm: { asm?: { memory?: WasmMemory }; wasmMemory?: WasmMemory };
   dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+}
+
+/** A float32 scratch buffer on the heap, for one kernel call. */
+export interface WasmScratch {
+  /** Its byte offset in the heap. */
+  readonly at: number;
+  /** Its values (a view of the heap: take it after every allocation). */
+  view(): Float32Array;
+  /** Returns the buffer to the backend. */
+  free(): void;
 }
 
 /** The wasm backend with the training kernels instantiated on its memory. */
@@ -60,6 +70,8 @@ export interface WasmTrainingModule {
   offset(t: TensorInfo): number;
   /** A new float32 tensor of `shape` on the backend (contents undefined until a kernel writes them). */
   alloc(shape: readonly number[]): TensorInfo;
+  /** A scratch buffer of `floats` float32 values (contents undefined). */
+  scratch(floats: number): WasmScratch;
 }
 
 const instances = new WeakMap<WasmMemory, TrainingKernelExports>();
@@ -94,13 +106,19 @@ export function wasmTrainingModule(backend: KernelBackend): WasmTrainingModule {
     kernels = instantiate(memory);
     instances.set(memory, kernels);
   }
+  const mem = backendMemory('wasm', backend);
+  const offset = (t: TensorInfo): number => {
+    const data = wasm.dataIdMap.get(t.dataId);
+    if (!data) throw new Error(`wasmTrainingModule: a tensor of shape [${t.shape.join(', ')}] is not on this wasm backend`);
+    return data.memoryOffset;
+  };
   return {
     kernels,
-    offset(t) {
-      const data = wasm.dataIdMap.get(t.dataId);
-      if (!data) throw new Error(`wasmTrainingModule: a tensor of shape [${t.shape.join(', ')}] is not on this wasm backend`);
-      return data.memoryOffset;
+    offset,
+    alloc: mem.alloc,
+    scratch(floats) {
+      const t = mem.alloc([floats]);
+      return { at: offset(t), view: () => mem.view(t), free: () => backend.disposeData(t.dataId) };
     },
-    alloc: (shape) => wasm.makeOutput([...shape], 'float32'),
   };
 }

@@ -6,12 +6,12 @@
 // a quantizer downstream, whereas a gradient, or an unquantized network, only carries it on.
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradConfig, KernelBackend, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { ExplicitPad } from './conv-gradients.ts';
 import { wasmTrainingModule } from './wasm-training-module.ts';
 
 /** The forward kernel: inputs x, filter; attr pad (explicit, NHWC); stride 1, dilation 1. */
 const KERNEL = 'QpConv2DWinograd';
 
-type ExplicitPad = [[number, number], [number, number], [number, number], [number, number]];
 
 /** Whether {@link winogradConv2d} covers a filter [fh, fw, ci, co] (ci a multiple of 4, co of 8). */
 export function winogradCovers(fh: number, fw: number, ci: number, co: number): boolean {
@@ -30,11 +30,10 @@ export function winogradConv2d(backend: KernelBackend, x: TensorInfo, filter: Te
   const wasm = wasmTrainingModule(backend);
   const y = wasm.alloc([n, outHeight, outWidth, co]);
   const transformed = 16 * ci * co;
-  const scratch = wasm.alloc([transformed + 256 + 64 * ci + 64 * co]); // U, then the kernel's tile buffers
-  const at = wasm.offset(scratch);
-  wasm.kernels.winogradFilter(wasm.offset(filter), ci, co, at);
-  wasm.kernels.conv2dWinograd(wasm.offset(x), at, wasm.offset(y), at + 4 * transformed, 0, n, h, w, ci, outHeight, outWidth, co, top, left);
-  backend.disposeData(scratch.dataId);
+  const scratch = wasm.scratch(transformed + 256 + 64 * ci + 64 * co); // U, then the kernel's tile buffers
+  wasm.kernels.winogradFilter(wasm.offset(filter), ci, co, scratch.at);
+  wasm.kernels.conv2dWinograd(wasm.offset(x), scratch.at, wasm.offset(y), scratch.at + 4 * transformed, 0, n, h, w, ci, outHeight, outWidth, co, top, left);
+  scratch.free();
   return y;
 }
 
