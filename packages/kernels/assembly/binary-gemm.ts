@@ -1,3 +1,4 @@
+import { stationaryApplies, stationaryRows } from './binary-gemm-stationary';
 import { runCount, runGap, runLength, runStart, tapRuns } from './conv-spans';
 
 // Binary (±1) GEMM by XOR-popcount: C[m][n] = K − 2·popcount(A_m XOR B_n).
@@ -48,6 +49,10 @@ export function binaryConvGemm(a: usize, b: usize, c: usize, m0: i32, m1: i32, n
 }
 
 function gemmRows(a: usize, b: usize, c: usize, m0: i32, m1: i32, n: i32, w64: i32, k: i32): void {
+  if (stationaryApplies(w64, n)) {
+    stationaryRows(a, b, c, m0, m1, n, k);
+    return;
+  }
   const rowBytes = <usize>w64 << 3;
   const fullEnd = b + ((<usize>(n >> 2) * <usize>w64) << 5);
   const rest = n & 3;

@@ -34,6 +34,14 @@ describe.each(BACKENDS)('binaryGemm (%s)', (backend) => {
     expect([...got]).toEqual([...expected]);
   });
 
+  it.each([576, 520])('equals the float ±1 product for K = %i, N a multiple of 4 and 300 rows (wasm: the weight-stationary kernel, two row blocks)', (k) => {
+    const [m, n] = [300, 8];
+    const x = randomFloats(m * k, 11);
+    const y = randomFloats(n * k, 12);
+    const expected = floatGemm(x.map(sign), y.map(sign), m, n, k);
+    expect([...binaryGemm(packBinaryRows(x, m, k), packBinaryRows(y, n, k), { backend })]).toEqual([...expected]);
+  });
+
   it('ignores garbage in padding bits', () => {
     const a = packBinaryRows(Float32Array.of(-1, 1, 1), 1, 3);
     const b = packBinaryRows(Float32Array.of(-1, -1, 1), 1, 3);

@@ -37,6 +37,34 @@ describe('WasmKernels plans', () => {
     expect(two.threads).toBe(2);
   });
 
+  it('give the same results on one and two threads in the weight-stationary kernel (K = 9 words, N = 12)', () => {
+    const [m, n, k] = [600, 12, 550];
+    const a = packBinaryRows(randomFloats(m * k, 3), m, k);
+    const b = packBinaryRows(randomFloats(n * k, 4), n, k);
+    const expected = referenceBinaryGemm({ a, b });
+    for (const wasm of [one, two]) {
+      const plan = wasm.createBinaryGemm(b, m);
+      plan.setA(a);
+      plan.run();
+      expect(plan.c).toEqual(expected);
+      plan.dispose();
+    }
+  });
+
+  it('run a 3×3 convolution over 64 channels (weight-stationary inside, windows at the border) on one and two threads', () => {
+    const options = { inputShape: [2, 12, 11, 64], outChannels: 8, kernelSize: 3, padding: 1 } as const;
+    const x = randomFloats(2 * 12 * 11 * 64, 10);
+    const weights = packConv2dWeights(randomFloats(8 * 9 * 64, 11), [8, 3, 3, 64]);
+    const expected = referenceBinaryConv2d({ input: x, weights, geometry: resolveConvGeometry(options), transform: null });
+    for (const wasm of [one, two]) {
+      const conv = wasm.createBinaryConv2d(weights, options);
+      conv.input.set(x);
+      conv.run();
+      expect(conv.output).toEqual(expected);
+      conv.dispose();
+    }
+  });
+
   it('run bit-serial, int8 and convolution plans on two threads', () => {
     const [m, n, k] = [9, 10, 150];
     const act = packBitPlanes(randomCodes(m * k, 2, 3), 2, m, k);
