@@ -1,4 +1,4 @@
-import { stationaryApplies, stationaryRows } from './binary-gemm-stationary';
+import { stationaryApplies, stationaryConvRows, stationaryRows } from './binary-gemm-stationary';
 import { runCount, runGap, runLength, runStart, tapRuns } from './conv-spans';
 
 // Binary (±1) GEMM by XOR-popcount: C[m][n] = K − 2·popcount(A_m XOR B_n).
@@ -36,6 +36,8 @@ export function binaryConvGemm(a: usize, b: usize, c: usize, m0: i32, m1: i32, n
   const count = load<i32>(desc, 4);
   const kw = load<i32>(desc, 8);
   const cw64 = load<i32>(desc, 12);
+  const pixels = <usize>load<i32>(desc, 16);
+  const width = load<i32>(desc, 20);
   for (let s = 0; s < count; s++) {
     const e = spans + (<usize>s << 4);
     const r0 = max(load<i32>(e), m0);
@@ -43,7 +45,8 @@ export function binaryConvGemm(a: usize, b: usize, c: usize, m0: i32, m1: i32, n
     if (r0 >= r1) continue;
     const window = load<i32>(e, 8);
     const k = load<i32>(e, 12);
-    if (window == -1) gemmRows(a, b, c, r0, r1, n, w64, k);
+    if (window == -1 && pixels) stationaryConvRows(pixels, width, b, c, r0, r1, n, k);
+    else if (window == -1) gemmRows(a, b, c, r0, r1, n, w64, k);
     else windowRows(a, b, c, r0, r1, n, w64, k, window, kw, cw64);
   }
 }

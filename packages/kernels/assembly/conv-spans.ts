@@ -1,7 +1,9 @@
 // Row spans of a convolution GEMM and the runs of taps they cover, shared by the binary and the bit-serial
 // convolution kernels.
 //
-// A span descriptor is 4 i32: spans, span count, kw, cw64. spans holds 4 i32 per span (the TypeScript
+// A span descriptor is 6 i32: spans, span count, kw, cw64, pixels, width. pixels (0 if unused) is the packed input of
+// a binary 3×3, stride-1, pad-1 convolution over 33–64 channels, `width` pixels wide, whose rows with every tap inside
+// are computed from it (stationaryConvRows) and not from im2col rows. spans holds 4 i32 per span (the TypeScript
 // `windowSpans`): first row, end row, window, valid bits. Rows of a span share the window of taps inside the
 // input: −1 for every tap, else ky0 | ky1 << 8 | kx0 << 16 | kx1 << 24 (taps ky0 ≤ ky < ky1, kx0 ≤ kx < kx1 of a
 // kernel kw taps wide, each tap cw64 u64 words of an im2col row); valid bits = window taps × channels. Computing

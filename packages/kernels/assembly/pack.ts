@@ -94,11 +94,13 @@ export function packCodePlanes(src: usize, rows: i32, cols: i32, dst: usize, cw6
  * Writes one row per output pixel (batch·oh·ow rows, dstWpr words each): for every tap (ky, kx) in row-major
  * order cw words, copied from the input pixel or zero (+1) when the tap falls into the padding, then zeros up
  * to dstWpr. Zero words are the "one padding" of Larq; zero padding is exact after the correction term.
+ * With skipInside ≠ 0 the rows whose taps are all inside the input are left as they are (their GEMM reads the
+ * input pixels directly).
  */
 export function im2col(
   src: usize, batch: i32, h: i32, w: i32, cw: i32,
   kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, oh: i32, ow: i32,
-  dst: usize, dstWpr: i32,
+  dst: usize, dstWpr: i32, skipInside: i32,
 ): void {
   const pixelBytes = <usize>cw << 2;
   const segmentWords = kw * cw; // the taps of one kernel row read kw adjacent input pixels
@@ -107,12 +109,21 @@ export function im2col(
   for (let img = 0; img < batch; img++) {
     const base = src + <usize>img * <usize>h * <usize>w * pixelBytes;
     for (let oy = 0; oy < oh; oy++) {
+      const iy0 = oy * sh - ph;
+      const rowsInside = iy0 >= 0 && iy0 + kh <= h;
       for (let ox = 0; ox < ow; ox++) {
         const rowStart = d;
         const ix0 = ox * sw - pw;
         const inside = ix0 >= 0 && ix0 + kw <= w;
+        if (skipInside && inside && rowsInside) {
+          // the inside pixels of an output row are consecutive: skip to the last one
+          const last = min(ow - 1, (w + pw - kw) / sw);
+          d = rowStart + ((<usize>(last - ox + 1) * <usize>dstWpr) << 2);
+          ox = last;
+          continue;
+        }
         for (let ky = 0; ky < kh; ky++) {
-          const iy = oy * sh - ph + ky;
+          const iy = iy0 + ky;
           if (<u32>iy >= <u32>h) {
             for (let i = 0; i < segmentWords; i++) store<u32>(d + (<usize>i << 2), 0);
           } else if (inside) {

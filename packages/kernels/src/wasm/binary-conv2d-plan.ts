@@ -81,8 +81,10 @@ export class BinaryConv2dPlan {
   readonly #entries: number;
   readonly #entryCount: number;
   readonly #table: number;
-  /** Descriptor of `binaryConvGemm` (spans, count, kw, cw64), or 0 for whole rows + correction. */
+  /** Descriptor of `binaryConvGemm` (spans, count, kw, cw64, pixels, width), or 0 for whole rows + correction. */
   readonly #desc: number;
+  /** The GEMM reads the inside pixels' taps from the packed input; im2col writes only the border rows. */
+  readonly #inputGemm: boolean;
   readonly #params: [number, number];
 
   /** @internal use `WasmKernels.createBinaryConv2d` */
@@ -136,7 +138,11 @@ export class BinaryConv2dPlan {
       this.#out = this.#c;
       this.#params = [0, 0];
     }
-    this.#desc = spans ? spanDescriptor(ctx, mem, spans, g.kernelWidth, g.channelWords >> 1) : 0;
+    // inside pixels of 3×3 stride-1 pad-1 layers over 33–64 channels: the GEMM reads the packed input, no im2col
+    this.#inputGemm =
+      spans !== null && g.padValue === 0 && g.channelWords === 2 && n % 4 === 0 && g.kernelHeight === 3 && g.kernelWidth === 3 &&
+      g.strideHeight === 1 && g.strideWidth === 1 && g.padHeight === 1 && g.padWidth === 1;
+    this.#desc = spans ? spanDescriptor(ctx, mem, spans, g.kernelWidth, g.channelWords >> 1, this.#inputGemm ? this.#pixels : 0, g.width) : 0;
   }
 
   /** The NHWC float input (inputKind 'float'). */
@@ -225,7 +231,7 @@ export class BinaryConv2dPlan {
     this.#ctx.exports.im2col(
       this.#pixels, g.batch, g.height, g.width, g.channelWords,
       g.kernelHeight, g.kernelWidth, g.strideHeight, g.strideWidth, g.padHeight, g.padWidth, g.outHeight, g.outWidth,
-      this.#a, 2 * this.#w64,
+      this.#a, 2 * this.#w64, this.#inputGemm ? 1 : 0,
     );
   }
 

@@ -158,7 +158,7 @@ export class BitSerialConv2dPlan {
     this.#ctx.exports.im2col(
       this.#pixels, g.batch, g.height, g.width, 4 * this.#cw64,
       g.kernelHeight, g.kernelWidth, g.strideHeight, g.strideWidth, g.padHeight, g.padWidth, g.outHeight, g.outWidth,
-      this.#a, 4 * this.#w64,
+      this.#a, 4 * this.#w64, 0,
     );
   }
 

@@ -15,7 +15,7 @@ export interface KernelExports {
   packCodePlanes(src: number, rows: number, cols: number, dst: number, cw64: number): void;
   im2col(
     src: number, batch: number, h: number, w: number, cw: number, kh: number, kw: number,
-    sh: number, sw: number, ph: number, pw: number, oh: number, ow: number, dst: number, dstWpr: number,
+    sh: number, sw: number, ph: number, pw: number, oh: number, ow: number, dst: number, dstWpr: number, skipInside: number,
   ): void;
   padCorrection(c: number, n: number, entries: number, count: number, table: number): void;
   scaleBias(c: number, rows: number, n: number, scale: number, bias: number, out: number): void;

@@ -35,16 +35,17 @@ export class Allocations {
 
 /**
  * Writes the span descriptor of a convolution GEMM (assembly/conv-spans.ts) into plan memory: the spans of
- * `windowSpans` (4 int32 each), then 4 int32: their address, their count, the kernel width and the u64 words
- * per tap of an im2col row.
+ * `windowSpans` (4 int32 each), then 6 int32: their address, their count, the kernel width, the u64 words per
+ * tap of an im2col row, and the packed input pixels and their image width when the rows with every tap inside
+ * are read from them (binary 3×3 stride-1 pad-1 convolutions over 33–64 channels; else 0, 0).
  *
  * @returns the descriptor's address (the kernels' `desc` argument)
  */
-export function spanDescriptor(ctx: WasmContext, mem: Allocations, spans: Int32Array, kernelWidth: number, tapWords64: number): number {
+export function spanDescriptor(ctx: WasmContext, mem: Allocations, spans: Int32Array, kernelWidth: number, tapWords64: number, pixels = 0, width = 0): number {
   const at = mem.zeroed(spans.byteLength);
   ctx.i32.set(spans, at / 4);
-  const desc = mem.zeroed(16);
-  ctx.i32.set([at, spans.length / 4, kernelWidth, tapWords64], desc / 4);
+  const desc = mem.zeroed(24);
+  ctx.i32.set([at, spans.length / 4, kernelWidth, tapWords64, pixels, width], desc / 4);
   return desc;
 }
 

@@ -63,6 +63,11 @@ describe('WasmKernels plans', () => {
       expect(conv.output).toEqual(expected);
       conv.dispose();
     }
+    const packed = one.createBinaryConv2d(weights, { ...options, inputKind: 'packed' });
+    packed.setPackedInput(packBinaryRows(x, 2 * 12 * 11, 64));
+    packed.run();
+    expect(packed.output).toEqual(expected);
+    packed.dispose();
   });
 
   it('run bit-serial, int8 and convolution plans on two threads', () => {
