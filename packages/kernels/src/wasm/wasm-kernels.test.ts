@@ -2,6 +2,7 @@ import { packBinaryRows, packBitPlanes } from '@quantprune/formats';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveConvGeometry } from '../conv-geometry.ts';
 import { packConv2dWeightPlanes, packConv2dWeights } from '../conv-weights.ts';
+import { scaleBiasTransform, thresholdTransform } from '../output-transform.ts';
 import { WasmLoadError } from '../errors.ts';
 import { referenceBinaryConv2d } from '../reference/binary-conv2d.ts';
 import { referenceBinaryGemm } from '../reference/binary-gemm.ts';
@@ -51,23 +52,24 @@ describe('WasmKernels plans', () => {
     }
   });
 
-  it('run a 3×3 convolution over 64 channels (weight-stationary inside, windows at the border) on one and two threads', () => {
-    const options = { inputShape: [2, 12, 11, 64], outChannels: 8, kernelSize: 3, padding: 1 } as const;
+  it.each([
+    ['no transform', undefined],
+    ['scale-bias', scaleBiasTransform(randomFloats(8, 12), randomFloats(8, 13))],
+    ['threshold', thresholdTransform(randomFloats(8, 14), randomFloats(8, 15))],
+  ] as const)('run a 3×3 convolution over 64 channels (inside pixels from the packed input, windows at the border) on one and two threads: %s', (_, transform) => {
+    const options = { inputShape: [2, 12, 11, 64], outChannels: 8, kernelSize: 3, padding: 1, transform } as const;
     const x = randomFloats(2 * 12 * 11 * 64, 10);
     const weights = packConv2dWeights(randomFloats(8 * 9 * 64, 11), [8, 3, 3, 64]);
-    const expected = referenceBinaryConv2d({ input: x, weights, geometry: resolveConvGeometry(options), transform: null });
-    for (const wasm of [one, two]) {
-      const conv = wasm.createBinaryConv2d(weights, options);
-      conv.input.set(x);
+    const reference = referenceBinaryConv2d({ input: x, weights, geometry: resolveConvGeometry(options), transform: transform ?? null });
+    const expected = 'words' in reference ? reference.words : reference;
+    for (const [wasm, inputKind] of [[one, 'float'], [two, 'float'], [one, 'packed']] as const) {
+      const conv = wasm.createBinaryConv2d(weights, { ...options, inputKind });
+      if (inputKind === 'float') conv.input.set(x);
+      else conv.setPackedInput(packBinaryRows(x, 2 * 12 * 11, 64));
       conv.run();
       expect(conv.output).toEqual(expected);
       conv.dispose();
     }
-    const packed = one.createBinaryConv2d(weights, { ...options, inputKind: 'packed' });
-    packed.setPackedInput(packBinaryRows(x, 2 * 12 * 11, 64));
-    packed.run();
-    expect(packed.output).toEqual(expected);
-    packed.dispose();
   });
 
   it('run bit-serial, int8 and convolution plans on two threads', () => {
