@@ -53,7 +53,7 @@ export function binaryConvGemm(a: usize, b: usize, c: usize, m0: i32, m1: i32, n
 
 function gemmRows(a: usize, b: usize, c: usize, m0: i32, m1: i32, n: i32, w64: i32, k: i32): void {
   if (stationaryApplies(w64, n)) {
-    stationaryRows(a, b, c, m0, m1, n, w64, k);
+    stationaryRows(a, b, c, m0, m1, n, k);
     return;
   }
   const rowBytes = <usize>w64 << 3;
