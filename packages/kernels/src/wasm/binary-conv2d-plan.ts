@@ -25,7 +25,7 @@ function tapMasked(weights: PackedBinaryMatrix, g: ConvGeometry): PackedBinaryMa
 export interface ConvStageTimes {
   /** Sign packing of the float input (0 for packed input). */
   readonly pack: number;
-  /** im2col on packed words (0 for 1×1 stride-1 convolutions, which skip it). */
+  /** im2col on packed words (0 for 1×1 stride-1 convolutions, which skip it; only the border rows of 3×3 stride-1 pad-1 layers over 33–64 channels). */
   readonly im2col: number;
   /** The binary GEMM. */
   readonly gemm: number;
@@ -53,7 +53,9 @@ export type ConvInputKind = 'float' | 'packed';
 /**
  * A binary convolution with resident weights and buffers: write the NHWC input into {@link input} (float) or
  * {@link packedInput} (packed pixels, ⌈C/32⌉ words each), call {@link run}, read {@link output}.
- * Stages: pack signs → im2col on packed words → binary GEMM → output transform.
+ * Stages: pack signs → im2col on packed words → binary GEMM → output transform. Zero-padded 3×3 stride-1 pad-1
+ * layers over 33–64 channels (and a multiple of 4 outputs) compute their inside pixels straight from the packed
+ * input, so im2col writes only their border rows.
  *
  * Zero padding is exact either way: when every tap is whole u64 words (⌈C/32⌉ even, e.g. C a multiple of 64 as in
  * ResNets after the stem) the GEMM skips the padded taps of border pixels (`windowSpans`), which also saves their work (9 %

@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 describe('WasmKernels plans', () => {
-  // N = 12, K = 550 (9 words): the weight-stationary kernel
+  // the last case (K = 550: 9 words, N a multiple of 4) runs the weight-stationary kernel
   it.each([
     [1, 22, 200],
     [2, 22, 200],
