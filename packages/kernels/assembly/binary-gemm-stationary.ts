@@ -9,9 +9,9 @@
 // stride-1, pad-1 convolution straight from the packed input (stationaryConvRows), without im2col.
 //
 // Tried and not kept: passes of 2 columns × 18 words and 1 × 36 (128 and 256 channels): 1.02–1.05× on plain GEMMs,
-// 0.98–1.05× on the 28²×128 and 14²×256 convolutions, whose inside rows come in spans of 26 and 12; 8 columns per
-// pass (1.04–1.05× on the GEMM, 1.00× on the convolution); the scale-bias transform fused into the stores
-// (0.93–0.96×). Same layouts as binary-gemm.ts.
+// 0.98–1.05× on the 28²×128 and 14²×256 convolutions, whose inside rows come in spans of 26 and 12; 4 columns × 18
+// words (72 slots): 1.04× on the GEMM, 1.01–1.05× on 28²×128; 8 columns per pass (1.04–1.05× on the GEMM, 1.00× on
+// the convolution); the scale-bias transform fused into the stores (0.93–0.96×). Same layouts as binary-gemm.ts.
 
 /** Whether stationaryRows handles a GEMM with these u64 words per row and columns. */
 // @ts-ignore: decorator
