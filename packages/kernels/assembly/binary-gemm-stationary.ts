@@ -1,8 +1,9 @@
 // Weight-stationary binary GEMM for rows of 9 u64 words (3×3 convolutions over 33–64 channels, e.g. ResNet-18's
 // first stage) and N a multiple of 4. A pass over a panel of 4 columns loads its 36 B words once; they stay in
 // registers or stack slots (x86 xors a stack slot directly) while a block of rows streams past them: per 64-bit pair
-// an A load, xor, popcnt and add. gemmRows loads every B word per row and pays its loop and per-panel work, which
-// with K = 9 words made it issue-bound (~5.7 instructions per pair). Paired against gemmRows (identical outputs):
+// an A load, xor, popcnt and add, plus the row's stores and V8's spills: 195 x86 instructions per row of 36 pairs
+// (5.4 per pair; V8 11.3 output). gemmRows loads every B word per row and pays its loop and per-panel work: ~6.3
+// per pair with K = 9 words, which made it issue-bound. Paired against gemmRows (identical outputs):
 // the 56²×64 convolution 1.08–1.13× faster, its GEMM 1.14–1.20× on a busy core.
 //
 // Each row's 9 words are read as 3 runs of 3 (x0, x1, x2), so the same pass computes the inside pixels of a 3×3,
