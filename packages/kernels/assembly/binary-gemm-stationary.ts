@@ -1,8 +1,8 @@
 // Weight-stationary binary GEMM for rows of 9 u64 words (3×3 convolutions over 33–64 channels, e.g. ResNet-18's
 // first stage) and N a multiple of 4. A pass over a panel of 4 columns loads its 36 B words once; they stay in
 // registers or stack slots (x86 xors a stack slot directly) while a block of rows streams past them: per 64-bit pair
-// an A load, xor, popcnt and add, plus the row's stores and V8's spills: 195 x86 instructions per row of 36 pairs
-// (5.4 per pair; V8 11.3 output). gemmRows loads every B word per row and pays its loop and per-panel work: ~6.3
+// an A load, xor, popcnt and add, plus the row's stores and V8's spills: 192 x86 instructions per row of 36 pairs
+// (5.3 per pair; V8 11.3 output). gemmRows loads every B word per row and pays its loop and per-panel work: ~6.3
 // per pair with K = 9 words, which made it issue-bound. Paired against gemmRows (identical outputs):
 // the 56²×64 convolution 1.08–1.13× faster, its GEMM 1.14–1.20× on a busy core.
 //
@@ -90,7 +90,8 @@ function pass(x: usize, x1: usize, x2: usize, step: usize, y: usize, out: usize,
   const w33 = load<u64>(y, 216);
   const w34 = load<u64>(y, 248);
   const w35 = load<u64>(y, 280);
-  for (let m = 0; m < rows; m++) {
+  const end = out + <usize>rows * outRow;
+  while (out < end) {
     store<i32>(out, k - (dot3x3(x, x1, x2, w0, w1, w2, w3, w4, w5, w6, w7, w8) << 1));
     store<i32>(out, k - (dot3x3(x, x1, x2, w9, w10, w11, w12, w13, w14, w15, w16, w17) << 1), 4);
     store<i32>(out, k - (dot3x3(x, x1, x2, w18, w19, w20, w21, w22, w23, w24, w25, w26) << 1), 8);
