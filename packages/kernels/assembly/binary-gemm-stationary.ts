@@ -13,8 +13,9 @@
 // 0.98–1.05× on the 28²×128 and 14²×256 convolutions, whose inside rows come in spans of 26 and 12; 4 columns × 18
 // words (72 slots): 1.04× on the GEMM, 1.01–1.05× on 28²×128; 8 columns per pass (1.04–1.05× on the GEMM, 1.00× on
 // the convolution); 2 rows per iteration (1.01×, 0.96–0.99×); partial sums stored after each run of 3 to keep V8
-// from hoisting a column's 9 loads (1.02–1.03× on the GEMM); the scale-bias transform fused into the stores
-// (0.93–0.96×). Same layouts as binary-gemm.ts.
+// from hoisting a column's 9 loads (1.02–1.03× on the GEMM); longer rows in chunks of 9 words with partial sums
+// added in C (0.87–1.02× on 28²×128 … 7²×512); the scale-bias transform fused into the stores (0.93–0.96×).
+// Same layouts as binary-gemm.ts.
 
 /** Whether stationaryRows handles a GEMM with these u64 words per row and columns. */
 // @ts-ignore: decorator
